@@ -1,0 +1,17 @@
+"""The demo world: each app contributes a builder, run in this order."""
+
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+BUILDERS = [
+    "metrohub.organisations.demo.build",
+    "metrohub.accounts.demo.build",
+]
+
+
+def build_demo() -> dict:
+    world: dict = {}
+    with transaction.atomic():
+        for dotted in BUILDERS:
+            import_string(dotted)(world)
+    return world

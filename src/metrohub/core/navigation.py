@@ -1,0 +1,42 @@
+"""The navigation: which entries each person sees, from their permissions.
+
+Apps add entries here; the context processor filters them per request.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Promise | str
+    url_name: str
+    permission: str | None = None  # None: shown to everyone
+    public: bool = True  # shown to anonymous visitors when no permission is required
+
+
+ITEMS: list[NavItem] = [
+    NavItem(_("Home"), "core:home"),
+    NavItem(_("Organisations"), "organisations:list", "organisations.view_directory"),
+    NavItem(_("People"), "accounts:people", "accounts.view_people"),
+    NavItem(_("Event log"), "eventlog:list", "eventlog.view_events"),
+    NavItem(_("API"), "api:openapi-view"),
+]
+
+
+def register(item: NavItem) -> None:
+    if item not in ITEMS:
+        ITEMS.append(item)
+
+
+def visible_items(user) -> list[dict]:
+    items = []
+    for item in ITEMS:
+        if item.permission is None or user.has_perm(item.permission):
+            items.append(
+                {"label": item.label, "url": reverse(item.url_name), "name": item.url_name}
+            )
+    return items

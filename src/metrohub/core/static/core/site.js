@@ -1,0 +1,10 @@
+// Behaviour without inline script: everything hooks onto data-* attributes.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("[data-toggle=nav]")) {
+    button.addEventListener("click", () => {
+      const nav = document.getElementById(button.getAttribute("aria-controls"));
+      const open = nav.classList.toggle("open");
+      button.setAttribute("aria-expanded", String(open));
+    });
+  }
+});

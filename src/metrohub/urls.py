@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from metrohub.accounts.api import router as accounts_router
+from metrohub.core import views as core_views
+from metrohub.core.api import api
+from metrohub.organisations.api import router as organisations_router
+
+api.add_router("/", accounts_router)
+api.add_router("/", organisations_router)
+
+admin.site.site_header = settings.ADMIN_SITE_HEADER
+admin.site.site_title = settings.ADMIN_SITE_HEADER
+
+urlpatterns = [
+    path("", include("metrohub.core.urls")),
+    path("accounts/", include("metrohub.accounts.urls")),
+    path("organisations/", include("metrohub.organisations.urls")),
+    path("events/", include("metrohub.eventlog.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+]
