@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "metrohub.organisations",
     "metrohub.accounts",
     "metrohub.eventlog",
+    "metrohub.legaltime",
+    "metrohub.rulepacks",
 ]
 
 MIDDLEWARE = [

@@ -6,10 +6,14 @@ from django.views.i18n import JavaScriptCatalog
 from metrohub.accounts.api import router as accounts_router
 from metrohub.core import views as core_views
 from metrohub.core.api import api
+from metrohub.legaltime.api import router as legaltime_router
 from metrohub.organisations.api import router as organisations_router
+from metrohub.rulepacks.api import router as rulepacks_router
 
 api.add_router("/", accounts_router)
 api.add_router("/", organisations_router)
+api.add_router("/", legaltime_router)
+api.add_router("/", rulepacks_router)
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -19,6 +23,8 @@ urlpatterns = [
     path("accounts/", include("metrohub.accounts.urls")),
     path("organisations/", include("metrohub.organisations.urls")),
     path("events/", include("metrohub.eventlog.urls")),
+    path("deadline/", include("metrohub.legaltime.urls")),
+    path("rulepacks/", include("metrohub.rulepacks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

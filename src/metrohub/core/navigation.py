@@ -23,6 +23,8 @@ ITEMS: list[NavItem] = [
     NavItem(_("Organisations"), "organisations:list", "organisations.view_directory"),
     NavItem(_("People"), "accounts:people", "accounts.view_people"),
     NavItem(_("Event log"), "eventlog:list", "eventlog.view_events"),
+    NavItem(_("Deadlines"), "legaltime:deadline"),
+    NavItem(_("Rule packs"), "rulepacks:list"),
     NavItem(_("API"), "api:openapi-view"),
 ]
 

@@ -1,0 +1,29 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class DeadlineForm(forms.Form):
+    start = forms.DateField(
+        label=_("Start date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day of the event; it is not counted (Civil Code art. 201)."),
+    )
+    count = forms.IntegerField(label=_("Count"), min_value=1, max_value=100_000)
+    unit = forms.ChoiceField(
+        label=_("Unit"),
+        choices=[
+            ("days", _("days")),
+            ("working_days", _("working days")),
+            ("months", _("months")),
+            ("years", _("years")),
+        ],
+    )
+    option = forms.ChoiceField(
+        label=_("If the last day is a rest day"),
+        required=False,
+        choices=[
+            ("", _("leave it")),
+            ("extend_holiday", _("move to the day after the rest ends (Civil Code art. 203)")),
+            ("next_working_day", _("move to the next working day")),
+        ],
+    )

@@ -1,0 +1,38 @@
+from django.shortcuts import render
+from django.utils.translation import get_language
+
+from metrohub.legaltime.forms import DeadlineForm
+from metrohub.legaltime.models import CalendarYear
+from metrohub.legaltime.services import compute_deadline
+
+
+def deadline_page(request):
+    """计算期限: a public calculator over the same service as the API and the command."""
+    form = DeadlineForm(request.GET or None)
+    result = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = compute_deadline(
+                start=data["start"],
+                count=data["count"],
+                unit=data["unit"],
+                extend_holiday=data["option"] == "extend_holiday",
+                next_working_day=data["option"] == "next_working_day",
+            )
+        except ValueError as exc:
+            form.add_error("count", str(exc))
+    years = CalendarYear.objects.all()
+    return render(
+        request,
+        "legaltime/deadline.html",
+        {
+            "form": form,
+            "result": result,
+            "explanation": result.explanation("en" if get_language() == "en" else "zh")
+            if result
+            else [],
+            "first_year": years.filter(known=True).first(),
+            "last_year": years.filter(known=True).last(),
+        },
+    )
