@@ -9,11 +9,13 @@ from metrohub.core.api import api
 from metrohub.legaltime.api import router as legaltime_router
 from metrohub.organisations.api import router as organisations_router
 from metrohub.rulepacks.api import router as rulepacks_router
+from metrohub.uncertainty.api import router as uncertainty_router
 
 api.add_router("/", accounts_router)
 api.add_router("/", organisations_router)
 api.add_router("/", legaltime_router)
 api.add_router("/", rulepacks_router)
+api.add_router("/uncertainty", uncertainty_router)
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -25,6 +27,7 @@ urlpatterns = [
     path("events/", include("metrohub.eventlog.urls")),
     path("deadline/", include("metrohub.legaltime.urls")),
     path("rulepacks/", include("metrohub.rulepacks.urls")),
+    path("uncertainty/", include("metrohub.uncertainty.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -1,5 +1,7 @@
 """Published example data (issue 7, "Validation") shared by the uncertainty tests."""
 
+import copy
+
 import pytest
 
 GUM_443_READINGS = [
@@ -80,3 +82,36 @@ def issue_budget() -> dict:
         "mcm": {"trials": 100_000, "seed": 1},
         "report": {"significant_digits": 2, "rounding": "half-even"},
     }
+
+
+# --- the Django side (page, API, task, command) ---------------------------------------------------
+
+
+@pytest.fixture
+def gum_443() -> dict:
+    """GUM 4.4.3 from its twenty readings, with a small Monte Carlo run answered at once."""
+    return {
+        "title": "GUM 4.4.3",
+        "measurands": [{"symbol": "t", "model": "T", "unit": "°C"}],
+        "inputs": [{"symbol": "T", "unit": "°C", "observations": list(GUM_443_READINGS)}],
+        "mcm": {"trials": 20_000, "seed": 7},
+    }
+
+
+@pytest.fixture
+def bad_budget(gum_443) -> dict:
+    """inputs[1].uncertainty.half_width is negative."""
+    budget = copy.deepcopy(gum_443)
+    budget["measurands"][0]["model"] = "T + d"
+    budget["inputs"].append(
+        {"symbol": "d", "value": 0.0, "uncertainty": {"distribution": "arcsine", "half_width": -1}}
+    )
+    return budget
+
+
+@pytest.fixture
+def uncertainty_web(settings, tmp_path):
+    """Queued evaluations run at once (ImmediateBackend) and keep their results in tmp_path."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.METROHUB_UNCERTAINTY_RESULTS_DIR = tmp_path / "uncertainty-results"
+    return settings.METROHUB_UNCERTAINTY_RESULTS_DIR

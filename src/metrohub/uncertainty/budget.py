@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,11 @@ from .report import report_strings
 
 METHODS = ("gum", "mcm", "both")
 MAX_TRIALS = mcm.DEFAULT_MAX_TRIALS
+# Bounds that keep one evaluation's memory and time in reason (a budget may come from anyone).
+MAX_INPUTS = 200
+MAX_MEASURANDS = 20
+MAX_OBSERVATIONS = 100_000
+MAX_MCM_VALUES = 50_000_000  # trials x measurands kept for the intervals: 400 MB of float64
 ROUNDINGS = ("half-even", "up")
 HALF_WIDTH_DISTRIBUTIONS = ("rectangular", "triangular", "arcsine", "trapezoidal")
 
@@ -98,12 +103,17 @@ class _Checker:
                 self.error(_join(path, key), "unknown_key")
         return value
 
-    def items(self, value: Any, path: str, allow_empty: bool = False) -> list | None:
+    def items(
+        self, value: Any, path: str, allow_empty: bool = False, maximum: int | None = None
+    ) -> list | None:
         if not isinstance(value, list):
             self.error(path, "not_list")
             return None
         if not value and not allow_empty:
             self.error(path, "empty_list")
+            return None
+        if maximum is not None and len(value) > maximum:
+            self.error(path, "too_many", maximum=maximum)
             return None
         return value
 
@@ -201,7 +211,7 @@ def _parse_input(c: _Checker, raw: Any, path: str, taken: set[str]) -> inp.Input
 
 
 def _parse_observations(c: _Checker, raw: Any, path: str, symbol, unit) -> inp.Input | None:
-    values = c.items(raw, path)
+    values = c.items(raw, path, maximum=MAX_OBSERVATIONS)
     if values is None:
         return None
     ok = True
@@ -226,8 +236,10 @@ def _parse_uncertainty(c: _Checker, raw: Any, path: str, symbol, value, unit) ->
     before = len(c.problems)
     dof = c.number(d, "dof", path, positive=True)
     distribution = d.get("distribution", "normal" if forms[0] != "half_width" else None)
+    # An invalid value is already reported; 0.0 stands in so the uncertainty is still checked.
+    estimate = 0.0 if value is None else value
     result = {"standard": _standard, "expanded": _expanded, "half_width": _half_width}[forms[0]](
-        c, d, path, symbol, value, unit, dof, distribution
+        c, d, path, symbol, estimate, unit, dof, distribution
     )
     return result if len(c.problems) == before and symbol and value is not None else None
 
@@ -257,7 +269,11 @@ def _expanded(c: _Checker, d, path, symbol, value, unit, dof, distribution) -> i
         c.error(_join(path, "beta"), "not_allowed_with", other="expanded")
     if big_u is None or (k is None and p is None):
         return None
-    return inp.expanded(symbol, value, big_u, k=k, probability=p, dof=dof, unit=unit)
+    try:
+        return inp.expanded(symbol, value, big_u, k=k, probability=p, dof=dof, unit=unit)
+    except ArithmeticError:  # a probability so near 0 that k underflows to 0
+        c.error(path, "not_computable")
+        return None
 
 
 def _half_width(c: _Checker, d, path, symbol, value, unit, dof, distribution) -> inp.Input | None:
@@ -295,7 +311,7 @@ def _no_type(c: _Checker, d: dict, path: str) -> None:
 
 
 def _parse_measurands(c: _Checker, raw: Any, taken: set[str]) -> list[tuple[str, Any, str]]:
-    items = c.items(raw, "measurands")
+    items = c.items(raw, "measurands", maximum=MAX_MEASURANDS)
     parsed = []
     for i, item in enumerate(items or []):
         path = _join("measurands", i)
@@ -440,6 +456,19 @@ def _parse_mcm(c: _Checker, raw: Any) -> McmSettings:
     )
 
 
+def _bound_mcm(c: _Checker, s: McmSettings, raw: Any, measurands: int) -> McmSettings:
+    """All trials x measurands values are kept (the intervals need them): bound their number."""
+    cap = MAX_MCM_VALUES // max(measurands, 1)
+    if not s.adaptive and s.trials > cap:
+        c.error("mcm.trials", "le_value", maximum=cap)
+    if s.max_trials > cap:
+        if isinstance(raw, dict) and "max_trials" in raw:
+            c.error("mcm.max_trials", "le_value", maximum=cap)
+        else:
+            return replace(s, max_trials=cap)
+    return s
+
+
 def _parse_report(c: _Checker, raw: Any) -> tuple[int, str]:
     d = c.obj(raw, "report", REPORT_KEYS)
     if d is None:
@@ -462,7 +491,7 @@ def parse_budget(data: Any) -> Budget:
         raise BudgetError(c.problems)
     title = c.string(d, "title", "") or ""
     taken: set[str] = set()
-    raw_inputs = c.items(d.get("inputs"), "inputs") if "inputs" in d else None
+    raw_inputs = c.items(d.get("inputs"), "inputs", maximum=MAX_INPUTS) if "inputs" in d else None
     if "inputs" not in d:
         c.error("inputs", "required")
     parsed = [_parse_input(c, x, _join("inputs", i), taken) for i, x in enumerate(raw_inputs or [])]
@@ -474,6 +503,7 @@ def parse_budget(data: Any) -> Budget:
     correlation = _parse_correlations(c, d.get("correlations", []), parsed)
     k, probability = _parse_coverage(c, d["coverage"]) if "coverage" in d else (2.0, None)
     settings = _parse_mcm(c, d["mcm"]) if "mcm" in d else McmSettings()
+    settings = _bound_mcm(c, settings, d.get("mcm"), len(measurands))
     digits, rounding = _parse_report(c, d["report"]) if "report" in d else (2, "half-even")
     if c.problems:
         raise BudgetError(c.problems)
@@ -506,9 +536,41 @@ def evaluate(budget: dict | Budget, method: str = "both", xp: Any = None) -> dic
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}")
     b = budget if isinstance(budget, Budget) else parse_budget(budget)
-    gum_result = _run_gum(b)
-    mcm_result = _run_mcm(b, xp) if method in ("mcm", "both") else None
-    return _result_document(b, method, gum_result, mcm_result)
+    try:
+        with np.errstate(all="ignore"):
+            gum_result = _run_gum(b)
+            mcm_result = _run_mcm(b, xp) if method in ("mcm", "both") else None
+            document = _result_document(b, method, gum_result, mcm_result)
+    except BudgetError:
+        raise
+    except (ArithmeticError, ValueError):
+        # Estimates or uncertainties near the ends of the float range: overflow, 0/0, ...
+        raise BudgetError([("measurands", "not_computable", {})]) from None
+    _check_finite(document)
+    return document
+
+
+def _check_finite(document: dict) -> None:
+    """A result must be plain JSON: a NaN or infinity anywhere means the numbers overflowed."""
+
+    def finite(value: Any) -> bool:
+        if isinstance(value, float):
+            return math.isfinite(value)
+        if isinstance(value, dict):
+            return all(finite(v) for v in value.values())
+        if isinstance(value, list | tuple):
+            return all(finite(v) for v in value)
+        return True
+
+    problems = [
+        (f"measurands[{i}]", "not_computable", {})
+        for i, m in enumerate(document["measurands"])
+        if not finite(m)
+    ]
+    if not problems and not finite(document["correlation"]):
+        problems = [("measurands", "not_computable", {})]
+    if problems:
+        raise BudgetError(problems)
 
 
 def _run_gum(b: Budget) -> gum.GumResult:
@@ -534,7 +596,7 @@ def _locate_model_error(b: Budget, exc: ModelError) -> list[tuple[str, str, dict
 def _run_mcm(b: Budget, xp: Any) -> mcm.McmResult:
     s = b.mcm
     probability = b.probability or s.probability or 0.95
-    return mcm.run(
+    result = mcm.run(
         b.model,
         b.inputs,
         b.correlation,
@@ -546,6 +608,15 @@ def _run_mcm(b: Budget, xp: Any) -> mcm.McmResult:
         xp=xp,
         max_trials=s.max_trials,
     )
+    # A model undefined where the input distributions reach (log of a negative draw) gives NaN.
+    problems = [
+        (f"measurands[{i}].model", "mcm_not_finite", {})
+        for i, m in enumerate(result.measurands)
+        if not all(map(math.isfinite, (m.value, m.standard_uncertainty, *m.interval)))
+    ]
+    if problems:
+        raise BudgetError(problems)
+    return result
 
 
 # --- the result document ------------------------------------------------------------------------

@@ -93,8 +93,11 @@ def welch_satterthwaite(
             terms = [(float(c @ cov_x[np.ix_(group, group)] @ c), float(group_dofs[0]))]
         else:
             terms = [(float(sensitivities[i] ** 2 * cov_x[i, i]), float(dofs[i])) for i in group]
-        denominator += sum(var * var / nu for var, nu in terms if math.isfinite(nu) and var != 0)
-    return INF if denominator == 0.0 else uc**4 / denominator
+        # Each variance as a share of u_c^2, so that large values cannot overflow uc**4.
+        denominator += sum(
+            (var / uc / uc) ** 2 / nu for var, nu in terms if math.isfinite(nu) and var != 0
+        )
+    return INF if denominator == 0.0 else 1.0 / denominator
 
 
 def truncate_dof(dof: float) -> float:

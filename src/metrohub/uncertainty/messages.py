@@ -15,6 +15,7 @@ EN: dict[str, str] = {
     "not_object": "must be an object",
     "not_list": "must be a list",
     "empty_list": "must not be empty",
+    "too_many": "must not have more than {maximum} items",
     "required": "is required",
     "unknown_key": "unknown key",
     "not_string": "must be a string",
@@ -55,7 +56,15 @@ EN: dict[str, str] = {
     "model_power": "exponent too large or too deeply nested",
     "model_evaluation": "cannot be evaluated at the input estimates: {detail}",
     "model_not_finite": "evaluates to a value that is not finite",
+    "not_computable": (
+        "cannot be evaluated in floating point: the values or uncertainties are too large or too "
+        "small (overflow or division by zero)"
+    ),
     # Monte Carlo
+    "mcm_not_finite": (
+        "is not finite for some Monte Carlo trials: the input distributions reach values "
+        "where the model is undefined"
+    ),
     "mcm_not_converged": "the adaptive procedure reached {trials} trials without stabilising",
     "mcm_correlated_non_normal": (
         "correlated inputs {names} are sampled as jointly normal (or Student t), "
@@ -77,6 +86,7 @@ ZH_HANS: dict[str, str] = {
     "not_object": "必须是对象",
     "not_list": "必须是列表",
     "empty_list": "不能为空",
+    "too_many": "不能超过 {maximum} 项",
     "required": "为必填项",
     "unknown_key": "未知的键",
     "not_string": "必须是字符串",
@@ -116,6 +126,8 @@ ZH_HANS: dict[str, str] = {
     "model_power": "指数过大或嵌套过深",
     "model_evaluation": "无法在输入量估计值处计算：{detail}",
     "model_not_finite": "计算结果不是有限值",
+    "not_computable": "无法以浮点数计算：估计值或不确定度过大或过小（溢出或除以零）",
+    "mcm_not_finite": "在部分蒙特卡洛试验中计算结果不是有限值：输入量的分布达到了模型无定义的取值",
     "mcm_not_converged": "自适应蒙特卡洛法在 {trials} 次试验后仍未达到稳定",
     "mcm_correlated_non_normal": "相关输入量 {names} 按联合正态（或 t）分布抽样，与所给分布无关",
     "mcm_validated": (

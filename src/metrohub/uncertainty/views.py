@@ -1,0 +1,224 @@
+"""The calculator page: paste or upload a budget, see GUM and Monte Carlo side by side, download
+the budget (JSON) and the report (PDF). Public: evaluating a budget needs no account."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from scipy import stats
+
+from . import services
+from .budget import METHODS, BudgetError, evaluate, parse_budget
+
+TEMPLATE = "uncertainty/calculator.html"
+
+
+def _method(request) -> str:
+    method = request.POST.get("method", "both")
+    return method if method in METHODS else "both"
+
+
+def _read(request) -> tuple[str, Any, list[dict]]:
+    """(the text to show again, the decoded document or None, errors in the shared schema)."""
+    text = request.POST.get("budget", "")
+    upload = request.FILES.get("file")
+    if upload is not None and upload.size:
+        if upload.size > services.MAX_BUDGET_BYTES:
+            return text, None, [{"field": "$", "message": services.too_large_message()}]
+        raw = upload.read()
+        text = raw.decode("utf-8-sig", errors="replace")
+    elif len(text.encode()) > services.MAX_BUDGET_BYTES:
+        return "", None, [{"field": "$", "message": services.too_large_message()}]
+    else:
+        raw = text
+    if not text.strip():
+        return text, None, [{"field": "$", "message": _("Paste or upload a budget file.")}]
+    try:
+        return text, services.decode(raw), []
+    except BudgetError as exc:
+        return text, None, services.field_errors(exc.details)
+
+
+def _evaluate(document: Any, method: str) -> tuple[dict | None, list[dict], list[str]]:
+    """(result, errors, notices) within the page's limit on Monte Carlo trials."""
+    notices = []
+    try:
+        budget = parse_budget(document)
+        if method != "gum":
+            cap = services.PAGE_LIMIT // len(budget.measurands)
+            if budget.mcm.adaptive and budget.mcm.max_trials > cap:
+                budget = replace(budget, mcm=replace(budget.mcm, max_trials=cap))
+                notices.append(
+                    _("On this page the adaptive procedure stops at %(trials)s trials.")
+                    % {"trials": f"{cap:,}"}
+                )
+            elif not budget.mcm.adaptive and budget.mcm.trials > cap:
+                message = _(
+                    "this page evaluates at most %(trials)s trials; use the API or the command "
+                    "line for more"
+                ) % {"trials": f"{cap:,}"}
+                return None, [{"field": "mcm.trials", "message": message}], notices
+        return evaluate(budget, method=method), [], notices
+    except BudgetError as exc:
+        return None, services.field_errors(exc.details), notices
+
+
+def _page(request, text: str, method: str, result=None, errors=(), notices=()):
+    lang = "zh" if services.engine_language() == "zh-hans" else "en"
+    context = {
+        "text": text,
+        "method": method,
+        "methods": [
+            ("both", _("GUM and Monte Carlo")),
+            ("gum", _("GUM only")),
+            ("mcm", _("Monte Carlo only")),
+        ],  # fmt: skip
+        "errors": list(errors),
+        "notices": list(notices),
+        "result": result,
+        "measurands": _measurands(result, lang) if result else [],
+        "lang": lang,
+    }
+    return render(request, TEMPLATE, context)
+
+
+@require_http_methods(["GET", "POST"])
+def calculator(request):
+    if request.method == "GET":
+        return _page(request, services.sample_text(), "both")
+    method = _method(request)
+    text, document, errors = _read(request)
+    notices: list[str] = []
+    result = None
+    if not errors:
+        result, errors, notices = _evaluate(document, method)
+    return _page(request, text, method, result, errors, notices)
+
+
+@require_http_methods(["GET", "POST"])
+def budget_download(request):
+    """GET: the sample budget; POST: the budget in the form, once it is a valid budget."""
+    if request.method == "GET":
+        document: Any = services.SAMPLE_BUDGET
+    else:
+        text, document, errors = _read(request)
+        if not errors:
+            try:
+                parse_budget(document)
+            except BudgetError as exc:
+                errors = services.field_errors(exc.details)
+        if errors:
+            return _page(request, text, _method(request), errors=errors)
+    response = HttpResponse(
+        services.dumps_budget(document) + "\n", content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, "uncertainty-budget.json")
+    return response
+
+
+@require_POST
+def report_pdf(request):
+    """The report of the budget in the form, as PDF (WeasyPrint, Noto CJK)."""
+    from weasyprint import HTML  # imported here: it is slow to load and only this view needs it
+
+    method = _method(request)
+    text, document, errors = _read(request)
+    result, notices = None, []
+    if not errors:
+        result, errors, notices = _evaluate(document, method)
+    if errors:
+        return _page(request, text, method, errors=errors, notices=notices)
+    html = render_to_string(
+        "uncertainty/report.html",
+        {
+            "result": result,
+            "measurands": _measurands(result, "zh"),
+            "notices": notices,
+            "generated_at": timezone.localtime(),
+        },
+        request=request,
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, "uncertainty-report.pdf")
+    return response
+
+
+# --- what the templates show --------------------------------------------------------------------
+
+
+def _measurands(result: dict, lang: str) -> list[dict]:
+    shown = []
+    for i, m in enumerate(result["measurands"]):
+        gum, mcm = m["gum"], m["mcm"]
+        shown.append(
+            {
+                **m,
+                "index": i,
+                "rows": gum["budget"] if gum else result["inputs"],
+                "report": gum["report"][lang] if gum else None,
+                "verdict": mcm["verdict"][lang] if mcm else None,
+                "chart": _chart(m) if mcm else None,
+                "chart_id": f"uncertainty-chart-{i}",
+                "histogram_svg": _histogram_bars(mcm) if mcm else None,
+            }
+        )
+    return shown
+
+
+def _gum_curve(m: dict, centres: np.ndarray, scale: float) -> list[list[float]]:
+    """The GUM's distribution for Y (t with ν_eff, or normal), scaled to the histogram."""
+    gum = m["gum"]
+    if gum is None or not gum["standard_uncertainty"]:
+        return []
+    u, dof = gum["standard_uncertainty"], gum["dof_effective"]
+    z = (centres - gum["value"]) / u
+    density = stats.norm.pdf(z) if dof is None else stats.t.pdf(z, dof)
+    return [[float(x), float(y)] for x, y in zip(centres, density * scale / u, strict=True)]
+
+
+def _chart(m: dict) -> dict:
+    mcm = m["mcm"]
+    edges = np.asarray(mcm["histogram"]["edges"], dtype=float)
+    counts = mcm["histogram"]["counts"]
+    centres = (edges[:-1] + edges[1:]) / 2
+    width = float(edges[1] - edges[0]) if len(edges) > 1 else 1.0
+    unit = f" / {m['unit']}" if m["unit"] else ""
+    return {
+        "bars": [[float(x), int(c)] for x, c in zip(centres, counts, strict=True)],
+        "width": width,
+        "curve": _gum_curve(m, centres, mcm["trials"] * width),
+        "mcm_interval": mcm["interval"],
+        "gum_interval": mcm["gum_interval"],
+        "labels": {
+            "x": f"{m['symbol']}{unit}",
+            "y": _("Trials"),
+            "mcm": _("Monte Carlo"),
+            "gum": _("GUM"),
+            "mcm_interval": _("Monte Carlo interval"),
+            "gum_interval": _("GUM interval"),
+        },
+    }
+
+
+def _histogram_bars(mcm: dict) -> list[dict]:
+    """Bars of the histogram for the PDF's SVG: x and height in a 600 x 160 box."""
+    counts = mcm["histogram"]["counts"]
+    top = max(counts) or 1
+    width = 600 / max(len(counts), 1)
+    return [
+        {"x": round(i * width, 2), "w": round(width * 0.9, 2), "h": round(160 * c / top, 2),
+         "y": round(160 - 160 * c / top, 2)}
+        for i, c in enumerate(counts)
+        if c and math.isfinite(c)
+    ]  # fmt: skip
