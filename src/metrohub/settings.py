@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "metrohub.legaltime",
     "metrohub.rulepacks",
     "metrohub.uncertainty",
+    "metrohub.centers",
+    "metrohub.catalogue",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from metrohub.accounts.api import router as accounts_router
+from metrohub.catalogue.api import router as catalogue_router
+from metrohub.centers.api import router as centers_router
 from metrohub.core import views as core_views
 from metrohub.core.api import api
 from metrohub.legaltime.api import router as legaltime_router
@@ -16,6 +18,8 @@ api.add_router("/", organisations_router)
 api.add_router("/", legaltime_router)
 api.add_router("/", rulepacks_router)
 api.add_router("/uncertainty", uncertainty_router)
+api.add_router("/", centers_router)
+api.add_router("/", catalogue_router)
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -28,6 +32,8 @@ urlpatterns = [
     path("deadline/", include("metrohub.legaltime.urls")),
     path("rulepacks/", include("metrohub.rulepacks.urls")),
     path("uncertainty/", include("metrohub.uncertainty.urls")),
+    path("centers/", include("metrohub.centers.urls")),
+    path("catalogue/", include("metrohub.catalogue.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -102,9 +102,7 @@ def test_huge_trials_refused_by_the_library_limits(regulator, gum_443):
     gum_443["mcm"] = {"trials": 10**9}
     response = _post(regulator, gum_443, **{"Accept-Language": "en"})
     assert response.status_code == 422
-    assert response.json()["errors"] == [
-        {"field": "mcm.trials", "message": "must be <= 10000000"}
-    ]
+    assert response.json()["errors"] == [{"field": "mcm.trials", "message": "must be <= 10000000"}]
 
 
 def test_model_undefined_at_the_estimates_is_422_before_queueing(regulator, gum_443):

@@ -6,6 +6,8 @@ from django.utils.module_loading import import_string
 BUILDERS = [
     "metrohub.organisations.demo.build",
     "metrohub.accounts.demo.build",
+    "metrohub.centers.demo.build",
+    "metrohub.catalogue.demo.build",
 ]
 
 

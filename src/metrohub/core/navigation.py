@@ -25,6 +25,7 @@ ITEMS: list[NavItem] = [
     NavItem(_("Event log"), "eventlog:list", "eventlog.view_events"),
     NavItem(_("Deadlines"), "legaltime:deadline"),
     NavItem(_("Rule packs"), "rulepacks:list"),
+    NavItem(_("Capabilities"), "catalogue:search"),
     NavItem(_("API"), "api:openapi-view"),
 ]
 

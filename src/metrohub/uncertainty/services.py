@@ -205,6 +205,12 @@ def sample_text() -> str:
     return dumps_budget(SAMPLE_BUDGET)
 
 
+_NUMBER_LIST = re.compile(r"\[\n\s*(-?[0-9][-+0-9.eE]*(?:,\n\s*-?[0-9][-+0-9.eE]*)*)\n\s*\]")
+
+
 def dumps_budget(document: Any) -> str:
-    """A budget document as the JSON text users save (observations kept on few lines)."""
-    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
+    """A budget document as the JSON text users save, a list of numbers on one line."""
+    text = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
+    return _NUMBER_LIST.sub(
+        lambda m: "[" + ", ".join(n.strip() for n in m.group(1).split(",")) + "]", text
+    )

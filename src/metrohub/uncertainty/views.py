@@ -11,7 +11,7 @@ import numpy as np
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -138,16 +138,17 @@ def report_pdf(request):
         result, errors, notices = _evaluate(document, method)
     if errors:
         return _page(request, text, method, errors=errors, notices=notices)
-    html = render_to_string(
-        "uncertainty/report.html",
-        {
-            "result": result,
-            "measurands": _measurands(result, "zh"),
-            "notices": notices,
-            "generated_at": timezone.localtime(),
-        },
-        request=request,
-    )
+    with translation.override("zh-hans"):  # the report is Chinese, as certificates are
+        html = render_to_string(
+            "uncertainty/report.html",
+            {
+                "result": result,
+                "measurands": _measurands(result, "zh"),
+                "notices": notices,
+                "generated_at": timezone.localtime(),
+            },
+            request=request,
+        )
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, "uncertainty-report.pdf")

@@ -1,0 +1,177 @@
+"""The Excel template, reading an uploaded file, and exports (Excel, CSV, JSON)."""
+
+import csv
+import io
+import json
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from metrohub.catalogue.rows import CHOICES, COLUMN_KEYS, COLUMNS, HEADERS, line_to_row
+
+SHEET = "能力目录"
+LISTS_SHEET = "选项"
+TEMPLATE_ROWS = 5000  # rows the drop-down lists cover
+
+
+class FileError(ValueError):
+    pass
+
+
+def letter(key: str) -> str:
+    return get_column_letter(COLUMN_KEYS.index(key) + 1) if key in COLUMN_KEYS else ""
+
+
+def workbook(rows=()) -> Workbook:
+    """The template (no rows) or an export: Chinese headers, drop-down lists, frozen header."""
+    book = Workbook(write_only=False)
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append([column.header for column in COLUMNS])
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F3")
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font, cell.fill = bold, fill
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+    lists = book.create_sheet(LISTS_SHEET)
+    for index, (key, values) in enumerate(CHOICES.items(), start=1):
+        col = get_column_letter(index)
+        lists.cell(row=1, column=index, value=HEADERS[key])
+        for offset, value in enumerate(values, start=2):
+            lists.cell(row=offset, column=index, value=value)
+        validation = DataValidation(
+            type="list",
+            formula1=f"'{LISTS_SHEET}'!${col}$2:${col}${len(values) + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=HEADERS[key],
+            error="请从下拉列表中选择",
+        )
+        target = letter(key)
+        validation.add(f"{target}2:{target}{TEMPLATE_ROWS}")
+        sheet.add_data_validation(validation)
+    lists.sheet_state = "hidden"
+    for row in rows:
+        sheet.append([row.get(key, "") for key in COLUMN_KEYS])
+    return book
+
+
+def xlsx_bytes(rows=()) -> bytes:
+    buffer = io.BytesIO()
+    workbook(rows).save(buffer)
+    return buffer.getvalue()
+
+
+def read_rows(data: bytes, *, filename: str = "") -> list[tuple[int, dict]]:
+    """[(row number as the user sees it, {column key: cell})] of an .xlsx or .csv file."""
+    if filename.lower().endswith(".csv"):
+        return _read_csv(data)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001  (openpyxl raises many kinds on a bad file)
+        raise FileError(_("This is not an Excel (.xlsx) file.")) from exc
+    sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
+    iterator = sheet.iter_rows(values_only=True)
+    header = next(iterator, None)
+    keys = _header_keys(header)
+    rows = []
+    for number, values in enumerate(iterator, start=2):
+        if values is None or all(v is None or str(v).strip() == "" for v in values):
+            continue
+        rows.append((number, {key: values[i] for i, key in keys if i < len(values)}))
+    book.close()
+    return rows
+
+
+def _read_csv(data: bytes) -> list[tuple[int, dict]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")
+    reader = csv.reader(io.StringIO(text))
+    keys = _header_keys(next(reader, None))
+    return [
+        (number, {key: values[i] for i, key in keys if i < len(values)})
+        for number, values in enumerate(reader, start=2)
+        if any(v.strip() for v in values)
+    ]
+
+
+def _header_keys(header) -> list[tuple[int, str]]:
+    by_header = {column.header: column.key for column in COLUMNS}
+    keys = [
+        (index, by_header.get(str(value or "").strip(), str(value or "").strip()))
+        for index, value in enumerate(header or ())
+    ]
+    keys = [(index, key) for index, key in keys if key in COLUMN_KEYS]
+    missing = [c.header for c in COLUMNS if c.required and c.key not in {k for _i, k in keys}]
+    if missing:
+        raise FileError(
+            _("The first row must hold the template's headers; missing: %(missing)s.")
+            % {"missing": "、".join(missing)}
+        )
+    return keys
+
+
+def csv_text(rows) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([column.header for column in COLUMNS])
+    for row in rows:
+        writer.writerow([row.get(key, "") for key in COLUMN_KEYS])
+    return "\ufeff" + buffer.getvalue()  # BOM: Excel opens UTF-8 CSV correctly
+
+
+def line_json(line) -> dict:
+    return {
+        "id": line.pk,
+        "center": line.center.code,
+        "center_name": line.center.name,
+        "status": line.status,
+        "version": line.version,
+        "kind": line.kind,
+        "area": line.area,
+        "branch": line.branch,
+        "industry_domain": line.industry_domain,
+        "measurand": line.measurand,
+        "instrument": line.instrument,
+        "conditions": line.conditions,
+        "range_lower": str(line.range_lower.normalize()) if line.range_lower is not None else None,
+        "range_upper": str(line.range_upper.normalize()) if line.range_upper is not None else None,
+        "unit": line.unit,
+        "uncertainty": uncertainty_json(line),
+        "accuracy": line.accuracy,
+        "methods": line.method_codes,
+        "cnas": line.cnas,
+        "published_on": line.published_on.isoformat() if line.published_on else None,
+    }
+
+
+def uncertainty_json(line) -> dict:
+    def text(value):
+        return format(value.normalize(), "f") if value is not None else None
+
+    return {
+        "form": line.u_form,
+        "value": text(line.u_value),
+        "value_max": text(line.u_value_max),
+        "formula": line.u_formula or None,
+        "table": line.u_table or None,
+        "relative": line.u_relative,
+        "unit": line.u_unit or line.unit or None,
+        "k": text(line.coverage_k),
+        "p": text(line.coverage_p),
+    }
+
+
+def json_text(lines) -> str:
+    return json.dumps([line_json(line) for line in lines], ensure_ascii=False, indent=1)
+
+
+def export_rows(lines):
+    for line in lines:
+        yield line_to_row(line)

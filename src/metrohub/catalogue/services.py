@@ -1,0 +1,430 @@
+"""Catalogue business logic: importing rows, publishing, change requests, and "who can measure
+this for me?". Plain functions with keyword arguments, each in one transaction."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from metrohub.catalogue import units
+from metrohub.catalogue.lines import (
+    CONTENT_FIELDS,
+    content_hash,
+    derived,
+    natural_key,
+    new_line,
+    snapshot,
+    uncertainty_at,
+)
+from metrohub.catalogue.models import (
+    CapabilityLine,
+    CapabilityVersion,
+    ChangeRequest,
+    MethodDocument,
+)
+from metrohub.catalogue.rows import HEADERS, clean_row
+from metrohub.catalogue.search import Filters, search
+from metrohub.centers.scope import managed_centers, regulated_centers
+from metrohub.eventlog.services import append_event
+
+
+def can_manage(user, center) -> bool:
+    return managed_centers(user).filter(pk=center.pk).exists()
+
+
+def can_review(user, center) -> bool:
+    return regulated_centers(user).filter(pk=center.pk).exists()
+
+
+def _require_manager(actor, center) -> None:
+    if actor is not None and not can_manage(actor, center):
+        raise PermissionDenied(
+            _("Only the center's director or its programme regulator may change its catalogue.")
+        )
+
+
+def _require_reviewer(actor, center) -> None:
+    if actor is not None and not can_review(actor, center):
+        raise PermissionDenied(_("Only the programme regulator of the center may decide this."))
+
+
+# ---------------------------------------------------------------- import
+
+
+@dataclass
+class RowIssue:
+    row: int
+    column: str  # column key; "" for the whole row
+    value: str
+    message: str
+
+    @property
+    def header(self) -> str:
+        return HEADERS.get(self.column, "")
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rows: int = 0
+    written: bool = False
+    issues: list[RowIssue] = field(default_factory=list)
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({issue.row for issue in self.issues})
+
+
+def validate_rows(*, center, rows: list[tuple[int, dict]]) -> tuple[list, list[RowIssue]]:
+    """Check every row (fields, duplicates in the file, conflicts with published lines) without
+    writing: [(row number, data)] of the valid rows and the issues of the others."""
+    issues: list[RowIssue] = []
+    valid: list[tuple[int, dict]] = []
+    seen: dict[str, int] = {}
+    existing = dict(
+        CapabilityLine.objects.filter(center=center).values_list("natural_key", "status")
+    )
+    hashes = dict(
+        CapabilityLine.objects.filter(center=center).values_list("natural_key", "content_hash")
+    )
+    for number, raw in rows:
+        data, errors = clean_row(raw)
+        for key, message in errors:
+            issues.append(RowIssue(number, key, str(raw.get(key) or ""), message))
+        if errors:
+            continue
+        key = natural_key(data)
+        if key in seen:
+            issues.append(
+                RowIssue(
+                    number,
+                    "measurand",
+                    str(raw.get("measurand") or ""),
+                    _("Row %(row)d already has this line (same kind, measurand, item, range).")
+                    % {"row": seen[key]},
+                )
+            )
+            continue
+        seen[key] = number
+        status = existing.get(key)
+        if (
+            status is not None
+            and status != CapabilityLine.Status.DRAFT
+            and hashes[key] != content_hash(data)
+        ):
+            issues.append(
+                RowIssue(
+                    number,
+                    "",
+                    "",
+                    _("This line is published; change it through a change request."),
+                )
+            )
+            continue
+        valid.append((number, data))
+    return valid, issues
+
+
+def import_rows(
+    *, actor, center, rows: list[tuple[int, dict]], valid_only: bool = False, source: str = ""
+) -> ImportResult:
+    """Validate the whole file, then write it in bulk: new lines as drafts, changed drafts updated,
+    unchanged lines left alone (re-importing a file changes nothing). Nothing is written while any
+    row is invalid, unless valid_only is asked for."""
+    _require_manager(actor, center)
+    valid, issues = validate_rows(center=center, rows=rows)
+    result = ImportResult(rows=len(rows), issues=issues)
+    if issues and not valid_only:
+        return result
+    now = timezone.now()
+    user = actor if actor is not None and actor.is_authenticated else None
+    with transaction.atomic():
+        existing = {line.natural_key: line for line in CapabilityLine.objects.filter(center=center)}
+        creates, updates = [], []
+        for _number, data in valid:
+            line = existing.get(natural_key(data))
+            if line is None:
+                creates.append(new_line(data, center=center, status=CapabilityLine.Status.DRAFT))
+            elif line.content_hash == content_hash(data):
+                result.unchanged += 1
+            else:
+                for name, value in {**data, **derived(data, center=center)}.items():
+                    setattr(line, name, value)
+                line.version += 1
+                updates.append(line)
+        CapabilityLine.objects.bulk_create(creates, batch_size=2000)
+        if updates:
+            CapabilityLine.objects.bulk_update(
+                updates,
+                [*CONTENT_FIELDS, "content_hash", "search_text", "measurand_key", "version"]
+                + ["base_lower", "base_upper", "dimension"],
+                batch_size=500,
+            )
+        _record_versions(creates + updates, now=now, user=user)
+        result.created, result.updated = len(creates), len(updates)
+        result.written = bool(creates or updates)
+        append_event(
+            subject=f"catalogue:{center.code}",
+            action="catalogue.imported",
+            actor=user,
+            payload={
+                "source": source,
+                "rows": result.rows,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "rejected_rows": result.bad_rows,
+            },
+        )
+    return result
+
+
+def _record_versions(lines, *, now, user, change_request=None) -> None:
+    if not lines:
+        return
+    by_id = {line.pk: line for line in lines}
+    CapabilityVersion.objects.filter(line_id__in=list(by_id), valid_to__isnull=True).update(
+        valid_to=now
+    )
+    CapabilityVersion.objects.bulk_create(
+        [
+            CapabilityVersion(
+                line=line,
+                version=line.version,
+                data=snapshot(line),
+                status=line.status,
+                valid_from=now,
+                recorded_by=user,
+                change_request=change_request,
+            )
+            for line in lines
+        ],
+        batch_size=2000,
+    )
+
+
+# ---------------------------------------------------------------- publishing
+
+
+def publish_drafts(*, actor, center, on: datetime.date | None = None) -> int:
+    """The programme regulator publishes a center's draft lines (its initial catalogue)."""
+    _require_reviewer(actor, center)
+    on = on or timezone.localdate()
+    now = timezone.now()
+    with transaction.atomic():
+        drafts = list(
+            CapabilityLine.objects.select_for_update().filter(
+                center=center, status=CapabilityLine.Status.DRAFT
+            )
+        )
+        for line in drafts:
+            line.status = CapabilityLine.Status.PUBLISHED
+            line.published_on = on
+            line.version += 1
+        CapabilityLine.objects.bulk_update(
+            drafts, ["status", "published_on", "version"], batch_size=2000
+        )
+        _record_versions(drafts, now=now, user=actor)
+        if drafts:
+            append_event(
+                subject=f"catalogue:{center.code}",
+                action="catalogue.published",
+                actor=actor,
+                article="Hubei art. 15",
+                effective_date=on,
+                payload={"lines": len(drafts)},
+            )
+    return len(drafts)
+
+
+# ---------------------------------------------------------------- change requests
+
+
+def propose_change(
+    *, actor, center, action: str, reason: str, line=None, row: dict | None = None
+) -> ChangeRequest:
+    """A change to the published catalogue, for the regulator's review (Hubei art. 16)."""
+    _require_manager(actor, center)
+    if action not in ChangeRequest.Action.values:
+        raise ValidationError({"action": [_("Unknown action.")]})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Say why the catalogue should change.")]})
+    if action != ChangeRequest.Action.ADD:
+        if line is None or line.center_id != center.pk:
+            raise ValidationError({"line": [_("Name the line to change.")]})
+        if line.status != CapabilityLine.Status.PUBLISHED:
+            raise ValidationError({"line": [_("Only a published line is changed by request.")]})
+    proposed = {}
+    if action != ChangeRequest.Action.WITHDRAW:
+        data, errors = clean_row(row or {})
+        if errors:
+            by_column: dict[str, list[str]] = {}
+            for key, message in errors:
+                by_column.setdefault(key or "row", []).append(message)
+            raise ValidationError(by_column)
+        key = natural_key(data)
+        clash = CapabilityLine.objects.filter(center=center, natural_key=key)
+        if line is not None:
+            clash = clash.exclude(pk=line.pk)
+        if clash.exists():
+            raise ValidationError({"measurand": [_("The center already has this line.")]})
+        proposed = {"row": {k: str(v) for k, v in (row or {}).items()}}
+    with transaction.atomic():
+        change = ChangeRequest.objects.create(
+            center=center,
+            line=line,
+            action=action,
+            proposed=proposed,
+            reason=reason.strip(),
+            proposed_by=actor,
+        )
+        append_event(
+            subject=f"catalogue-change:{change.pk}",
+            action="catalogue.change_proposed",
+            actor=actor,
+            article="Hubei art. 16",
+            payload={"center": center.code, "action": action, "line": line.pk if line else None},
+        )
+    return change
+
+
+def decide_change(*, actor, change: ChangeRequest, approve: bool, note: str = "") -> ChangeRequest:
+    _require_reviewer(actor, change.center)
+    if change.status != ChangeRequest.Status.PROPOSED:
+        raise ValidationError({"status": [_("This request has already been decided.")]})
+    with transaction.atomic():
+        change.status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REJECTED
+        change.decided_by, change.decided_at, change.decision_note = actor, timezone.now(), note
+        change.save()
+        append_event(
+            subject=f"catalogue-change:{change.pk}",
+            action="catalogue.change_approved" if approve else "catalogue.change_rejected",
+            actor=actor,
+            article="Hubei art. 16",
+            payload={"note": note},
+        )
+    return change
+
+
+def announce_change(
+    *, actor, change: ChangeRequest, effective_on: datetime.date | None = None
+) -> CapabilityLine:
+    """Announce an approved change: the catalogue takes it, keeping the previous version."""
+    _require_reviewer(actor, change.center)
+    if change.status != ChangeRequest.Status.APPROVED:
+        raise ValidationError({"status": [_("Only an approved request is announced.")]})
+    effective_on = effective_on or timezone.localdate()
+    now = timezone.now()
+    center = change.center
+    with transaction.atomic():
+        if change.action == ChangeRequest.Action.WITHDRAW:
+            line = change.line
+            line.status = CapabilityLine.Status.WITHDRAWN
+            line.version += 1
+            line.save()
+        else:
+            data, errors = clean_row(change.proposed["row"])
+            if errors:
+                raise ValidationError({"row": [message for _k, message in errors]})
+            if change.action == ChangeRequest.Action.ADD:
+                line = new_line(data, center=center, status=CapabilityLine.Status.PUBLISHED)
+                line.published_on = effective_on
+                line.save()
+            else:
+                line = change.line
+                for name, value in {**data, **derived(data, center=center)}.items():
+                    setattr(line, name, value)
+                line.version += 1
+                line.save()
+        _record_versions([line], now=now, user=actor, change_request=change)
+        change.status = ChangeRequest.Status.ANNOUNCED
+        change.announced_at, change.effective_on, change.line = now, effective_on, line
+        change.save()
+        append_event(
+            subject=f"catalogue-change:{change.pk}",
+            action="catalogue.change_announced",
+            actor=actor,
+            article="Hubei art. 16",
+            effective_date=effective_on,
+            payload={"line": line.pk, "version": line.version},
+        )
+    return line
+
+
+# ---------------------------------------------------------------- documents
+
+
+def document_flags(codes) -> dict[str, MethodDocument]:
+    """The superseded or withdrawn documents among `codes`, by code."""
+    return {
+        doc.code: doc
+        for doc in MethodDocument.objects.filter(code__in=set(codes))
+        .exclude(status=MethodDocument.Status.CURRENT)
+        .select_related("superseded_by")
+    }
+
+
+def flag_lines(lines) -> None:
+    """Set `outdated_documents` on each line: the superseded documents it cites."""
+    lines = list(lines)
+    flags = document_flags(code for line in lines for code in line.method_codes)
+    for line in lines:
+        line.outdated_documents = [flags[c] for c in line.method_codes if c in flags]
+
+
+# ---------------------------------------------------------------- who can measure this?
+
+
+@dataclass
+class Match:
+    line: CapabilityLine
+    uncertainty: float  # absolute U at the value, in the asker's unit
+    unit: str
+
+
+def find_capable(
+    *,
+    quantity: str,
+    value: Decimal,
+    unit: str,
+    uncertainty: Decimal | None = None,
+    uncertainty_relative: bool = False,
+    kind: str = "",
+    limit: int = 50,
+) -> list[Match]:
+    """Published lines whose range covers the value and whose expanded uncertainty at that value
+    is no larger than the one needed; smallest uncertainty first. Lines stating only an accuracy
+    class or MPE state no uncertainty and are left out."""
+    try:
+        unit = units.canonical_unit(unit)
+    except units.UnitError:
+        raise ValidationError({"unit": [_("Unknown unit.")]}) from None
+    base = units.to_base(value, unit)
+    eps = abs(base) * 1e-9 + 1e-300
+    queryset = search(Filters(q=quantity, kind=kind)).filter(
+        dimension=units.dimension(unit),
+    )
+    queryset = queryset.filter(Q(base_lower__isnull=True) | Q(base_lower__lte=base + eps))
+    queryset = queryset.filter(Q(base_upper__isnull=True) | Q(base_upper__gte=base - eps))
+    needed = None
+    if uncertainty is not None:
+        needed = float(uncertainty) * (abs(float(value)) / 100 if uncertainty_relative else 1)
+    matches = []
+    for line in queryset.select_related("center", "center__host")[:5000]:
+        x = units.convert(value, unit, line.unit)
+        u = uncertainty_at(line, x)
+        if u is None:
+            continue
+        u_asked = u * units.interval_factor(line.unit, unit)
+        if needed is not None and u_asked > needed * (1 + 1e-9):
+            continue
+        matches.append(Match(line, u_asked, unit))
+    matches.sort(key=lambda m: (m.uncertainty, not m.line.cnas, m.line.center.code, m.line.pk))
+    return matches[:limit]

@@ -1,0 +1,26 @@
+"""Registering centers (the procedure engine will create them later; this is the seam)."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from metrohub.centers.models import Center
+from metrohub.eventlog.services import append_event
+
+
+def register_center(*, actor, **fields) -> Center:
+    """Create a center after full validation; actor None is the system (demo, engine)."""
+    if actor is not None and not actor.has_perm("centers.register"):
+        raise PermissionDenied(_("Only a programme regulator may register centers."))
+    center = Center(**fields)
+    center.code = center.code.strip().upper()
+    center.full_clean()
+    with transaction.atomic():
+        center.save()
+        append_event(
+            subject=f"center:{center.code}",
+            action="center.registered",
+            actor=actor,
+            payload={"code": center.code, "name": center.name, "status": center.status},
+        )
+    return center

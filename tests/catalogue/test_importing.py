@@ -1,0 +1,152 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+
+from metrohub.catalogue import importing
+from metrohub.catalogue.models import CapabilityLine, CapabilityVersion
+from metrohub.catalogue.rows import COLUMNS
+from metrohub.catalogue.services import import_rows
+from metrohub.eventlog.models import Event
+
+
+def _xlsx(rows) -> bytes:
+    return importing.xlsx_bytes(rows)
+
+
+def _count(center):
+    return CapabilityLine.objects.filter(center=center).count()
+
+
+def test_template_has_chinese_headers_and_drop_downs():
+    book = load_workbook(io.BytesIO(importing.xlsx_bytes()))
+    sheet = book[importing.SHEET]
+    assert [c.value for c in sheet[1]] == [column.header for column in COLUMNS]
+    validations = sheet.data_validations.dataValidation
+    targets = {str(v.sqref).split(":")[0] for v in validations}
+    assert {"A2", "B2", "K2", "M2", "S2"} <= targets
+    lists = book[importing.LISTS_SHEET]
+    assert [c.value for c in lists["A"]][1:5] == ["检定", "校准", "检测", "测试"]
+
+
+def test_three_bad_rows_are_named_exactly_and_nothing_is_written(center, row):
+    rows = [row(i) for i in range(20)]
+    rows[3]["range_lower"] = "零"  # sheet row 5, column H
+    rows[9]["unit"] = "兆帕斯卡"  # sheet row 11, column J
+    rows[14]["methods"] = "JJG 52"  # sheet row 16, column R: no year
+    before = _count(center)
+    result = import_rows(
+        actor=None, center=center, rows=importing.read_rows(_xlsx(rows), filename="x.xlsx")
+    )
+    assert not result.written
+    assert result.bad_rows == [5, 11, 16]
+    cells = [(i.row, importing.letter(i.column), i.value) for i in result.issues]
+    assert cells == [(5, "H", "零"), (11, "J", "兆帕斯卡"), (16, "R", "JJG 52")]
+    assert all(issue.message for issue in result.issues)
+    assert _count(center) == before
+
+
+def test_valid_only_imports_the_rest_and_reports(center, row):
+    rows = [row(i) for i in range(10)]
+    rows[2]["kind"] = "修理"
+    before = _count(center)
+    result = import_rows(
+        actor=None,
+        center=center,
+        rows=importing.read_rows(_xlsx(rows), filename="x.xlsx"),
+        valid_only=True,
+    )
+    assert result.written and result.created == 9 and result.bad_rows == [4]
+    assert _count(center) == before + 9
+    assert set(
+        CapabilityLine.objects.filter(center=center, instrument="测试用数字压力计").values_list(
+            "status", flat=True
+        )
+    ) == {"draft"}
+
+
+def test_reimport_changes_nothing(center, row):
+    data = importing.read_rows(_xlsx([row(i) for i in range(30)]), filename="x.xlsx")
+    first = import_rows(actor=None, center=center, rows=data)
+    assert first.created == 30
+    lines = list(CapabilityLine.objects.filter(center=center).values())
+    versions = CapabilityVersion.objects.count()
+    second = import_rows(actor=None, center=center, rows=data)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 30)
+    assert list(CapabilityLine.objects.filter(center=center).values()) == lines
+    assert CapabilityVersion.objects.count() == versions
+
+
+def test_changed_draft_gets_a_new_version(center, row):
+    import_rows(actor=None, center=center, rows=[(2, row(0))])
+    result = import_rows(actor=None, center=center, rows=[(2, row(0, uncertainty="0.0060"))])
+    assert result.updated == 1
+    line = CapabilityLine.objects.get(center=center, instrument="测试用数字压力计")
+    assert line.version == 2
+    assert [v.valid_to is None for v in line.versions.order_by("version")] == [False, True]
+
+
+def test_published_line_cannot_change_by_import(center):
+    line = CapabilityLine.objects.filter(center=center, status="published").first()
+    from metrohub.catalogue.rows import line_to_row
+
+    changed = {**line_to_row(line), "cnas": "否" if line.cnas else "是"}
+    result = import_rows(actor=None, center=center, rows=[(2, changed)])
+    assert result.bad_rows == [2] and not result.written
+    same = import_rows(actor=None, center=center, rows=[(2, line_to_row(line))])
+    assert same.unchanged == 1 and not same.issues
+
+
+def test_duplicate_rows_in_file(center, row):
+    result = import_rows(actor=None, center=center, rows=[(2, row(1)), (3, row(1))])
+    assert result.bad_rows == [3]
+
+
+def test_export_then_import_is_a_no_op(center):
+    lines = list(CapabilityLine.objects.filter(center=center))
+    rows = importing.read_rows(_xlsx(importing.export_rows(lines)), filename="e.xlsx")
+    result = import_rows(actor=None, center=center, rows=rows)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, len(lines))
+
+
+def test_csv_import(center, row):
+    text = importing.csv_text([row(i) for i in range(3)])
+    rows = importing.read_rows(text.encode("utf-8"), filename="x.csv")
+    assert import_rows(actor=None, center=center, rows=rows).created == 3
+
+
+def test_wrong_file_is_refused():
+    with pytest.raises(importing.FileError):
+        importing.read_rows(b"not a workbook", filename="x.xlsx")
+
+
+def test_import_appends_an_event(center, row):
+    import_rows(actor=None, center=center, rows=[(2, row(0))], source="a.xlsx")
+    event = Event.objects.filter(subject="catalogue:CQ-AUTO").last()
+    assert event.action == "catalogue.imported" and event.payload["created"] == 1
+
+
+def test_command(center, row, tmp_path, capsys):
+    path = tmp_path / "lines.xlsx"
+    path.write_bytes(_xlsx([row(i) for i in range(5)]))
+    call_command("catalogue", "import", "--center", "CQ-AUTO", str(path))
+    assert "5 new" in capsys.readouterr().out
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(_xlsx([row(10, coverage_k="abc")]))
+    with pytest.raises(CommandError):
+        call_command("catalogue", "import", "--center", "CQ-AUTO", str(bad))
+    assert "row 2, column O" in capsys.readouterr().err
+    out = tmp_path / "out.json"
+    call_command("catalogue", "export", "--center", "CQ-AUTO", str(out))
+    assert "测试用数字压力计" in out.read_text(encoding="utf-8")
+
+
+def test_2300_rows_in_seconds(center, row):
+    import time
+
+    rows = importing.read_rows(_xlsx([row(i) for i in range(2300)]), filename="big.xlsx")
+    started = time.perf_counter()
+    result = import_rows(actor=None, center=center, rows=rows)
+    assert result.created == 2300
+    assert time.perf_counter() - started < 15

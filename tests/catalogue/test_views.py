@@ -1,0 +1,92 @@
+from metrohub.catalogue import importing
+from metrohub.catalogue.models import CapabilityLine, ChangeRequest
+from metrohub.catalogue.rows import line_to_row
+from metrohub.eventlog.models import Event
+
+
+def test_search_page_in_chinese(client, world):
+    page = client.get("/catalogue/", {"q": "铂电阻温度计"}).content.decode()
+    assert "标准铂电阻温度计" in page and "能力目录" in page
+
+
+def test_superseded_document_is_flagged(client, world):
+    line = CapabilityLine.objects.get(methods="JJG 707—2003")
+    page = client.get(f"/catalogue/lines/{line.pk}/").content.decode()
+    assert "JJG 707—2003" in page and "JJG 707—2014" in page and "⚠" in page
+
+
+def test_center_page_links_template_for_its_director(client_for, world):
+    page = client_for("director").get("/centers/CQ-AUTO/").content.decode()
+    assert "/catalogue/centers/CQ-AUTO/template.xlsx" in page
+    public = client_for("anonymous").get("/centers/CQ-AUTO/").content.decode()
+    assert "template.xlsx" not in public and "数字压力计" in public
+
+
+def test_upload_page_reports_errors_then_imports(client_for, world, row):
+    client = client_for("director")
+    rows = [row(i) for i in range(4)]
+    rows[1]["area"] = "魔法"
+    upload = _file(rows)
+    page = client.post("/catalogue/centers/CQ-AUTO/import/", {"file": upload})
+    text = page.content.decode()
+    assert page.status_code == 200 and "魔法" in text and "专业领域" in text
+    assert not CapabilityLine.objects.filter(instrument="测试用数字压力计").exists()
+    page = client.post(
+        "/catalogue/centers/CQ-AUTO/import/", {"file": _file(rows), "valid_only": "on"}
+    )
+    assert CapabilityLine.objects.filter(instrument="测试用数字压力计").count() == 3
+
+
+def _file(rows):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("lines.xlsx", importing.xlsx_bytes(rows))
+
+
+def test_publish_drafts(client_for, world):
+    response = client_for("regulator").post("/catalogue/centers/CQ-MATERIAL/publish/")
+    assert response.status_code == 302
+    assert not CapabilityLine.objects.filter(center__code="CQ-MATERIAL", status="draft").exists()
+    line = CapabilityLine.objects.filter(center__code="CQ-MATERIAL").first()
+    assert line.version == 2 and line.versions.count() == 2
+
+
+def test_change_request_flow(client_for, world):
+    line = CapabilityLine.objects.filter(
+        center__code="CQ-AUTO", status="published", u_form="value"
+    ).first()
+    director, regulator = client_for("director"), client_for("regulator")
+    row = {**line_to_row(line), "uncertainty": "0.010", "action": "modify", "reason": "新标准器"}
+    response = director.post(f"/catalogue/lines/{line.pk}/change/", row)
+    change = ChangeRequest.objects.get()
+    assert response.status_code == 302 and change.status == "proposed"
+    # the director may not decide it
+    assert (
+        director.post(f"/catalogue/changes/{change.pk}/", {"decision": "approve"}).status_code
+        == 403
+    )
+    regulator.post(f"/catalogue/changes/{change.pk}/", {"decision": "approve", "note": "同意"})
+    regulator.post(f"/catalogue/changes/{change.pk}/", {"decision": "announce"})
+    change.refresh_from_db()
+    line.refresh_from_db()
+    assert change.status == "announced" and str(line.u_value) in ("0.010", "0.01", "0.010000000000")
+    versions = list(line.versions.order_by("version"))
+    assert versions[-1].change_request_id == change.pk and versions[-2].valid_to is not None
+    actions = list(
+        Event.objects.filter(subject=f"catalogue-change:{change.pk}").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == [
+        "catalogue.change_proposed",
+        "catalogue.change_approved",
+        "catalogue.change_announced",
+    ]
+
+
+def test_find_page(client, world):
+    page = client.get(
+        "/catalogue/find/",
+        {"quantity": "压力", "value": "10", "unit": "MPa", "uncertainty": "0.0025"},
+    ).content.decode()
+    assert "数字压力计" in page and "@demo.metrohub.localhost" in page
