@@ -126,40 +126,8 @@ NOT_GIVEN_EN = "not given in the source"
 _CODE = r"^[a-z][a-z0-9_]*$"
 Code = Annotated[str, Field(pattern=_CODE, max_length=80)]
 NonBlank = Annotated[str, Field(min_length=1)]
-RoleCode = Literal[
-    "programme_regulator",
-    "district_regulator",
-    "competent_authority",
-    "applicant",
-    "center_director",
-    "expert",
-    "industry_user",
-    "public",
-    "platform_admin",
-]
-StageCode = Literal[
-    "draft",
-    "guidance",
-    "pre_review",
-    "endorsement",
-    "formal_review",
-    "supplement",
-    "expert_review",
-    "public_notice",
-    "hearing",
-    "decision",
-    "construction",
-    "acceptance_review",
-    "acceptance_supplement",
-    "onsite_acceptance",
-    "rectification",
-    "acceptance_revision",
-    "established",
-    "rejected",
-    "failed",
-    "withdrawn",
-    "revoked",
-]
+RoleCode = Literal[ROLE_CODES]  # type: ignore[valid-type]
+StageCode = Literal[STAGE_CODES]  # type: ignore[valid-type]
 Precondition = Literal[tuple(PRECONDITIONS)]  # type: ignore[valid-type]
 Effect = Literal[tuple(EFFECTS)]  # type: ignore[valid-type]
 Record = Literal[tuple(RECORDS)]  # type: ignore[valid-type]
