@@ -41,5 +41,6 @@ def organisations_for(user, *roles: str) -> list:
 
 
 def forget(user) -> None:
-    if hasattr(user, _CACHE):
-        delattr(user, _CACHE)
+    """Drop every per-request answer cached on the user (roles, scope), after roles change."""
+    for name in [n for n in vars(user) if n.startswith("_metrohub_")]:
+        delattr(user, name)

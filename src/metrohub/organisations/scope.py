@@ -13,14 +13,23 @@ from metrohub.organisations.models import Jurisdiction, Organisation
 REGULATOR_ROLES = (Role.PROGRAMME_REGULATOR, Role.DISTRICT_REGULATOR)
 
 
+_CACHE = "_metrohub_visible_jurisdictions"
+
+
 def visible_jurisdiction_ids(user) -> set[int] | None:
-    """None means every jurisdiction (platform administrators)."""
+    """None means every jurisdiction (platform administrators). Cached on the user per request,
+    since navigation, lists and detail pages all ask it."""
     if holds(user, Role.PLATFORM_ADMIN):
         return None
+    cached = getattr(user, _CACHE, None)
+    if cached is not None:
+        return cached
     ids: set[int] = set()
     for assignment in assignments(user):
         if assignment.role in REGULATOR_ROLES or assignment.role == Role.COMPETENT_AUTHORITY:
             ids |= assignment.jurisdiction.descendant_ids()
+    if getattr(user, "is_authenticated", False):
+        setattr(user, _CACHE, ids)
     return ids
 
 
