@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "metrohub.eventlog",
     "metrohub.legaltime",
     "metrohub.rulepacks",
+    "metrohub.experts",
     "metrohub.uncertainty",
     "metrohub.centers",
     "metrohub.catalogue",

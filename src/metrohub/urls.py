@@ -8,12 +8,14 @@ from metrohub.catalogue.api import router as catalogue_router
 from metrohub.centers.api import router as centers_router
 from metrohub.core import views as core_views
 from metrohub.core.api import api
+from metrohub.experts.api import router as experts_router
 from metrohub.legaltime.api import router as legaltime_router
 from metrohub.organisations.api import router as organisations_router
 from metrohub.rulepacks.api import router as rulepacks_router
 from metrohub.uncertainty.api import router as uncertainty_router
 
 api.add_router("/", accounts_router)
+api.add_router("/", experts_router)
 api.add_router("/", organisations_router)
 api.add_router("/", legaltime_router)
 api.add_router("/", rulepacks_router)
@@ -27,6 +29,7 @@ admin.site.site_title = settings.ADMIN_SITE_HEADER
 urlpatterns = [
     path("", include("metrohub.core.urls")),
     path("accounts/", include("metrohub.accounts.urls")),
+    path("experts/", include("metrohub.experts.urls")),
     path("organisations/", include("metrohub.organisations.urls")),
     path("events/", include("metrohub.eventlog.urls")),
     path("deadline/", include("metrohub.legaltime.urls")),

@@ -8,6 +8,7 @@ BUILDERS = [
     "metrohub.accounts.demo.build",
     "metrohub.centers.demo.build",
     "metrohub.catalogue.demo.build",
+    "metrohub.experts.demo.build",
 ]
 
 

@@ -23,6 +23,8 @@ ITEMS: list[NavItem] = [
     NavItem(_("Organisations"), "organisations:list", "organisations.view_directory"),
     NavItem(_("People"), "accounts:people", "accounts.view_people"),
     NavItem(_("Event log"), "eventlog:list", "eventlog.view_events"),
+    NavItem(_("Experts"), "experts:registry", "experts.view_registry"),
+    NavItem(_("My expert profile"), "experts:me", "experts.edit_own_profile"),
     NavItem(_("Deadlines"), "legaltime:deadline"),
     NavItem(_("Rule packs"), "rulepacks:list"),
     NavItem(_("Capabilities"), "catalogue:search"),

@@ -1,0 +1,121 @@
+"""The expert registry: profiles, and the candidates a panel is drawn from."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from metrohub.accounts.models import Role
+from metrohub.accounts.roles import holds
+from metrohub.eventlog.services import append_event
+from metrohub.experts.draw import Candidate
+from metrohub.experts.models import DeclaredConflict, ExpertProfile
+from metrohub.experts.taxonomy import area_codes, domain_codes
+
+
+def _check_specialties(domains: list[str], areas: list[str]) -> None:
+    errors = {}
+    unknown_domains = sorted(set(domains) - domain_codes())
+    unknown_areas = sorted(set(areas) - area_codes())
+    if unknown_domains:
+        errors["domains"] = [
+            _("Unknown industry domain: %(codes)s") % {"codes": ", ".join(unknown_domains)}
+        ]
+    if unknown_areas:
+        errors["areas"] = [
+            _("Unknown metrology area: %(codes)s") % {"codes": ", ".join(unknown_areas)}
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def update_profile(
+    *,
+    actor,
+    profile: ExpertProfile,
+    title: str,
+    domains: list[str],
+    areas: list[str],
+    available: bool,
+) -> ExpertProfile:
+    """The expert edits their own profile; a platform administrator may too."""
+    if profile.user_id != actor.pk and not holds(actor, Role.PLATFORM_ADMIN):
+        raise PermissionDenied(_("Experts maintain their own profile."))
+    _check_specialties(domains, areas)
+    profile.title, profile.domains, profile.areas, profile.available = (
+        title.strip(),
+        sorted(set(domains)),
+        sorted(set(areas)),
+        available,
+    )
+    profile.save()
+    append_event(
+        subject=f"expert:{profile.pk}",
+        action="expert.profile_updated",
+        actor=actor,
+        payload={"domains": profile.domains, "areas": profile.areas, "available": available},
+    )
+    return profile
+
+
+@transaction.atomic
+def declare_conflict(
+    *, actor, profile: ExpertProfile, organisation, reason: str
+) -> DeclaredConflict:
+    if profile.user_id != actor.pk:
+        raise PermissionDenied(_("Only the expert declares their own conflicts."))
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why there is a conflict of interest.")]})
+    conflict, _created = DeclaredConflict.objects.update_or_create(
+        expert=profile, organisation=organisation, defaults={"reason": reason.strip()}
+    )
+    append_event(
+        subject=f"expert:{profile.pk}",
+        action="expert.conflict_declared",
+        actor=actor,
+        payload={"organisation": organisation.pk, "reason": conflict.reason},
+    )
+    return conflict
+
+
+@transaction.atomic
+def set_active(*, actor, profile: ExpertProfile, active: bool) -> ExpertProfile:
+    """Regulators curate the registry."""
+    if not actor.has_perm("experts.curate"):
+        raise PermissionDenied(_("Only a programme regulator curates the expert registry."))
+    profile.active = active
+    profile.save(update_fields=["active", "updated_at"])
+    append_event(
+        subject=f"expert:{profile.pk}",
+        action="expert.activated" if active else "expert.deactivated",
+        actor=actor,
+    )
+    return profile
+
+
+def province_code(jurisdiction) -> str:
+    """The province-level code above a jurisdiction (regions are compared at that level)."""
+    chain = jurisdiction.ancestors_and_self()
+    province = next((j for j in chain if j.level == "province"), chain[0])
+    return province.code
+
+
+def candidates() -> list[Candidate]:
+    """Every active expert as a draw candidate, in one pass over the registry."""
+    profiles = (
+        ExpertProfile.objects.filter(active=True)
+        .select_related("region__parent")
+        .prefetch_related("employments", "declared_conflicts")
+    )
+    return [
+        Candidate(
+            id=p.pk,
+            organisation_id=p.organisation_id,
+            region=province_code(p.region),
+            specialties=frozenset(p.domains) | frozenset(p.areas),
+            available=p.available,
+            past_employers=tuple((e.organisation_id, e.ended) for e in p.employments.all()),
+            declared_conflicts=frozenset(d.organisation_id for d in p.declared_conflicts.all()),
+        )
+        for p in profiles
+    ]
