@@ -354,6 +354,10 @@ class RubricItem(_Model):
     name_zh: NonBlank
     name_en: NonBlank
     max_points: Annotated[int | float, Field(gt=0)]
+    guidance_zh: str | None = None
+    guidance_en: str | None = None
+    #: a score below the maximum needs the expert's written reason
+    reason_required: bool = False
 
 
 class RubricArea(_Model):
