@@ -108,3 +108,6 @@ def pytest_configure(config):
 
     # Hashing demo passwords with the production hasher would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The demo's procedure cases (every stage of every pack, walked through the engine) take
+    # seconds; tests that need them build them (tests/cases/test_commands.py).
+    settings.METROHUB_DEMO_CASES = False

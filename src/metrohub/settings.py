@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "metrohub.uncertainty",
     "metrohub.centers",
     "metrohub.catalogue",
+    "metrohub.cases",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from metrohub.accounts.api import router as accounts_router
+from metrohub.cases.api import router as cases_router
 from metrohub.catalogue.api import router as catalogue_router
 from metrohub.centers.api import router as centers_router
 from metrohub.core import views as core_views
@@ -22,6 +23,7 @@ api.add_router("/", rulepacks_router)
 api.add_router("/uncertainty", uncertainty_router)
 api.add_router("/", centers_router)
 api.add_router("/", catalogue_router)
+api.add_router("/", cases_router)
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -37,6 +39,7 @@ urlpatterns = [
     path("uncertainty/", include("metrohub.uncertainty.urls")),
     path("centers/", include("metrohub.centers.urls")),
     path("catalogue/", include("metrohub.catalogue.urls")),
+    path("cases/", include("metrohub.cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

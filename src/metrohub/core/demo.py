@@ -9,6 +9,7 @@ BUILDERS = [
     "metrohub.centers.demo.build",
     "metrohub.catalogue.demo.build",
     "metrohub.experts.demo.build",
+    "metrohub.cases.demo.build",
 ]
 
 

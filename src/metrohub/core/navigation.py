@@ -28,6 +28,8 @@ ITEMS: list[NavItem] = [
     NavItem(_("Deadlines"), "legaltime:deadline"),
     NavItem(_("Rule packs"), "rulepacks:list"),
     NavItem(_("Capabilities"), "catalogue:search"),
+    NavItem(_("Cases"), "cases:worklist", "cases.view_cases"),
+    NavItem(_("Public notices"), "cases:notices"),
     NavItem(_("API"), "api:openapi-view"),
 ]
 

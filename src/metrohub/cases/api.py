@@ -1,0 +1,603 @@
+"""The procedure's API: cases, their transitions, materials, objections. Thin over services."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Header, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from metrohub.cases import application, services
+from metrohub.cases.models import Case, Material, Objection, Obligation
+from metrohub.cases.uploads import ALLOWED
+from metrohub.core.api import ERRORS, WRITE_ERRORS, optional_auth
+from metrohub.eventlog.services import history
+
+router = Router(tags=["cases"])
+
+KEY = Header(None, alias="Idempotency-Key", max_length=200, min_length=1)
+
+
+class CaseIn(Schema):
+    rulepack: str = Field(..., min_length=1, max_length=40, description="pack code, e.g. chongqing")
+    kind: Literal["center-application"] = "center-application"
+    center_name: str = Field(..., min_length=1, max_length=200)
+    center_name_en: str = Field("", max_length=200)
+    industry_domain: str = Field(
+        "", max_length=64, description="a service field code (GET /industry-fields)"
+    )
+    applicant: int | None = Field(
+        None, ge=1, le=2**62, description="your applicant organisation (default: the first)"
+    )
+    co_builders: list[int] = Field([], max_length=50)
+    district: str | None = Field(
+        None, max_length=6, description="division code where the center sits"
+    )
+    form: dict[str, Any] = {}
+
+
+class DraftIn(Schema):
+    center_name: str | None = Field(None, min_length=1, max_length=200)
+    center_name_en: str | None = Field(None, max_length=200)
+    industry_domain: str | None = Field(None, max_length=64)
+    co_builders: list[int] | None = Field(None, max_length=50)
+    form: dict[str, Any] | None = None
+
+
+class TransitionIn(Schema):
+    payload: dict[str, Any] = {}
+    effective_date: dt.date | None = Field(
+        None, description="an act done earlier on paper (authorities only); logged as such"
+    )
+
+
+class ObligationOut(Schema):
+    id: int
+    code: str
+    name: str
+    due: dt.date
+    provisional: bool
+    state: str
+    kind: str
+    indicative: bool
+    article: str
+    responsible_role: str
+    opened_by: str
+    closed_on: dt.date | None
+    waived_reason: str
+
+
+class EventOut(Schema):
+    seq: int
+    action: str
+    actor: str
+    recorded_at: dt.datetime
+    effective_date: dt.date | None
+    article: str
+    payload: dict[str, Any]
+    hash: str
+
+
+class TransitionOut(Schema):
+    name: str
+    name_zh: str
+    name_en: str
+    to: str
+    records: list[str]
+    materials: list[str]
+    missing_materials: list[str]
+    opens: list[str]
+    optional: bool
+    article: str
+
+
+class MaterialOut(Schema):
+    id: int
+    code: str
+    version: int
+    filename: str
+    sha256: str
+    size: int
+    content_type: str
+    uploaded_at: dt.datetime
+
+
+class DecisionOut(Schema):
+    kind: str
+    transition: str
+    document_number: str
+    document_date: dt.date | None
+    reasons: str
+    article: str
+
+
+class ObjectionOut(Schema):
+    id: int
+    name: str
+    organisation: str
+    text: str
+    submitted_at: dt.datetime
+    answer: str
+    answered_at: dt.datetime | None
+
+
+class ScoreOut(Schema):
+    round: int
+    score: str
+    passed: bool
+
+
+class CaseSummaryOut(Schema):
+    id: int
+    kind: str
+    rulepack: str
+    rulepack_version: str
+    state: str
+    state_name: str
+    center_name: str
+    applicant: str
+    filed_on: dt.date
+    overdue: bool
+
+
+class CaseOut(CaseSummaryOut):
+    center_name_en: str
+    industry_domain: str
+    jurisdiction: str
+    district: str | None
+    co_builders: list[str]
+    form: dict[str, Any]
+    gaps: list[dict[str, str]]
+    center: str | None
+    obligations: list[ObligationOut]
+    events: list[EventOut]
+    available_transitions: list[TransitionOut]
+    materials: list[MaterialOut]
+    decisions: list[DecisionOut]
+    objections: list[ObjectionOut]
+    scores: list[ScoreOut]
+
+
+class ListIn(Schema):
+    state: str = Field("", max_length=32)
+    rulepack: str = Field("", max_length=40)
+    overdue: bool | None = None
+
+
+class ObjectionIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    organisation: str = Field("", max_length=200)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=40)
+    text: str = Field(..., min_length=1, max_length=10000)
+
+
+class AnswerIn(Schema):
+    answer: str = Field(..., min_length=1, max_length=10000)
+
+
+class CheckItem(Schema):
+    item: str = Field(..., min_length=1, max_length=300)
+    met: bool
+    note: str = Field("", max_length=1000)
+
+
+class SelfCheckIn(Schema):
+    items: list[CheckItem] = Field(..., min_length=1, max_length=500)
+
+
+class TextIn(Schema):
+    text: str = Field(..., min_length=1, max_length=10000)
+
+
+class EventReportIn(Schema):
+    occurred_on: dt.date
+    text: str = Field(..., min_length=1, max_length=10000)
+
+
+class WaiveIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class NoticeOut(Schema):
+    id: int
+    center_name: str
+    applicant: str
+    rulepack: str
+    published_on: dt.date
+    closes_on: dt.date | None
+    provisional: bool
+    article: str
+
+
+class IndustryFieldOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    parent: str | None
+
+
+def _overdue(case: Case) -> bool:
+    today = services.today()
+    return any(
+        o.state == "overdue" or (o.is_live and o.kind == "maximum" and o.deadline.due < today)
+        for o in case.obligations.all()
+    )
+
+
+def summary(case: Case) -> dict:
+    pack = case.pack
+    return {
+        "id": case.pk,
+        "kind": case.kind,
+        "rulepack": case.rulepack_code,
+        "rulepack_version": case.rulepack_version,
+        "state": case.state,
+        "state_name": pack.stage(case.state).name_zh,
+        "center_name": case.center_name,
+        "applicant": case.applicant.name,
+        "filed_on": case.filed_on,
+        "overdue": _overdue(case),
+    }
+
+
+def detail(case: Case, user) -> dict:
+    pack = case.pack
+    present = services.current_materials(case)
+    needs_table = any(m.code == "industry_needs_table" for m in pack.materials)
+    return {
+        **summary(case),
+        "center_name_en": case.center_name_en,
+        "industry_domain": case.industry_domain,
+        "jurisdiction": case.jurisdiction.code,
+        "district": case.district.code if case.district else None,
+        "co_builders": [o.name for o in case.co_builders.all()],
+        "form": case.form_data,
+        "gaps": [vars(g) for g in application.gaps(case, needs_table=needs_table)],
+        "center": case.center.code if case.center else None,
+        "obligations": [
+            {
+                "id": o.pk,
+                "code": o.code,
+                "name": pack.deadline(o.code).name_zh,
+                "due": o.deadline.due,
+                "provisional": o.deadline.provisional,
+                "state": o.state,
+                "kind": o.kind,
+                "indicative": o.indicative,
+                "article": o.article,
+                "responsible_role": o.responsible_role,
+                "opened_by": o.opened_by,
+                "closed_on": o.closed_on,
+                "waived_reason": o.waived_reason,
+            }
+            for o in case.obligations.select_related("deadline")
+        ],
+        "events": [
+            {
+                "seq": e.seq,
+                "action": e.action,
+                "actor": e.actor_label,
+                "recorded_at": e.recorded_at,
+                "effective_date": e.effective_date,
+                "article": e.article,
+                "payload": e.payload,
+                "hash": e.hash,
+            }
+            for e in history(case.subject)
+        ],
+        "available_transitions": [
+            {
+                "name": t.name,
+                "name_zh": t.name_zh,
+                "name_en": t.name_en,
+                "to": t.to,
+                "records": list(t.records),
+                "materials": list(t.materials),
+                "missing_materials": [
+                    m for m in t.materials if pack.material(m).required and m not in present
+                ],
+                "opens": list(t.opens),
+                "optional": t.optional,
+                "article": t.article,
+            }
+            for t in services.available_transitions(user, case)
+        ],
+        "materials": [material_out(m) for m in case.materials.all()],
+        "decisions": list(
+            case.decisions.values(
+                "kind", "transition", "document_number", "document_date", "reasons", "article"
+            )
+        ),
+        "objections": [
+            {
+                "id": o.pk,
+                "name": o.name,
+                "organisation": o.organisation,
+                "text": o.text,
+                "submitted_at": o.submitted_at,
+                "answer": o.answer,
+                "answered_at": o.answered_at,
+            }
+            for o in case.objections.all()
+        ],
+        "scores": [
+            {"round": s.round, "score": str(s.score), "passed": s.passed} for s in case.scores.all()
+        ],
+    }
+
+
+def material_out(m: Material) -> dict:
+    return {
+        "id": m.pk,
+        "code": m.code,
+        "version": m.version,
+        "filename": m.filename,
+        "sha256": m.sha256,
+        "size": m.size,
+        "content_type": m.content_type,
+        "uploaded_at": m.uploaded_at,
+    }
+
+
+@router.post("/cases", response={201: CaseOut, **WRITE_ERRORS}, summary="File a new case")
+def create_case(request, body: CaseIn, idempotency_key: str | None = KEY):
+    case = services.create_case(
+        actor=request.user,
+        rulepack=body.rulepack,
+        kind=body.kind,
+        center_name=body.center_name,
+        center_name_en=body.center_name_en,
+        industry_domain=body.industry_domain,
+        applicant=body.applicant,
+        co_builders=body.co_builders,
+        district=body.district,
+        form=body.form,
+        idempotency_key=idempotency_key,
+    )
+    return Status(201, detail(case, request.user))
+
+
+@router.get("/cases", response={200: list[CaseSummaryOut], **ERRORS}, summary="Cases I may see")
+def list_cases(request, filters: Query[ListIn]):
+    cases = services.cases_for(request.user).prefetch_related("obligations__deadline")
+    if filters.state:
+        cases = cases.filter(state=filters.state)
+    if filters.rulepack:
+        cases = cases.filter(rulepack_code=filters.rulepack)
+    out = [summary(c) for c in cases[:1000]]
+    if filters.overdue is not None:
+        out = [c for c in out if c["overdue"] == filters.overdue]
+    return out
+
+
+@router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS}, summary="One case")
+def get_case(request, case_id: int):
+    return detail(services.get_case(request.user, case_id), request.user)
+
+
+@router.patch("/cases/{case_id}", response={200: CaseOut, **WRITE_ERRORS}, summary="Save the draft")
+def save_draft(request, case_id: int, body: DraftIn):
+    case = services.get_case(request.user, case_id)
+    fields = body.dict(exclude_unset=True)
+    case = services.update_draft(actor=request.user, case=case, **fields)
+    return detail(case, request.user)
+
+
+@router.post(
+    "/cases/{case_id}/transitions/{name}",
+    response={200: CaseOut, **WRITE_ERRORS},
+    summary="Take a transition of the case's rule pack",
+)
+def take_transition(
+    request, case_id: int, name: str, body: TransitionIn, idempotency_key: str | None = KEY
+):
+    case = services.get_case(request.user, case_id)
+    case = services.take_transition(
+        case=case,
+        name=name,
+        actor=request.user,
+        payload=body.payload,
+        effective_date=body.effective_date,
+        idempotency_key=idempotency_key,
+    )
+    return detail(case, request.user)
+
+
+@router.post(
+    "/cases/{case_id}/materials",
+    response={201: MaterialOut, **WRITE_ERRORS},
+    summary="Upload a material (a new version of its type)",
+)
+def upload_material(
+    request,
+    case_id: int,
+    code: Form[str],
+    file: File[UploadedFile],
+    idempotency_key: str | None = KEY,
+):
+    case = services.get_case(request.user, case_id)
+    material = services.upload_material(
+        actor=request.user,
+        case=case,
+        code=code[:64],
+        content=file.read(),
+        filename=file.name or "",
+        idempotency_key=idempotency_key,
+    )
+    return Status(201, material_out(material))
+
+
+@router.get(
+    "/cases/{case_id}/materials/{material_id}",
+    response={200: None, **ERRORS},
+    summary="Download a material",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "the file",
+                "content": {
+                    kind: {"schema": {"type": "string", "format": "binary"}} for kind in ALLOWED
+                },
+            }
+        }
+    },
+)
+def download_material(request, case_id: int, material_id: int):
+    case = services.get_case(request.user, case_id)
+    material = get_object_or_404(Material, pk=material_id, case=case)
+    return file_response(material)
+
+
+def file_response(material: Material) -> FileResponse:
+    response = FileResponse(
+        material.file.open("rb"),
+        as_attachment=True,
+        filename=material.filename,
+        content_type=material.content_type,
+    )
+    response["X-Content-SHA256"] = material.sha256
+    return response
+
+
+@router.post(
+    "/cases/{case_id}/objections/{objection_id}/answer",
+    response={200: ObjectionOut, **WRITE_ERRORS},
+    summary="Answer an objection (regulator)",
+)
+def answer_objection(request, case_id: int, objection_id: int, body: AnswerIn):
+    case = services.get_case(request.user, case_id)
+    objection = get_object_or_404(Objection, pk=objection_id, case=case)
+    o = services.answer_objection(actor=request.user, objection=objection, answer=body.answer)
+    return {
+        "id": o.pk,
+        "name": o.name,
+        "organisation": o.organisation,
+        "text": o.text,
+        "submitted_at": o.submitted_at,
+        "answer": o.answer,
+        "answered_at": o.answered_at,
+    }
+
+
+@router.post(
+    "/cases/{case_id}/self-check",
+    response={200: CaseOut, **WRITE_ERRORS},
+    summary="Record the self-check against the on-site acceptance checklist",
+)
+def self_check(request, case_id: int, body: SelfCheckIn):
+    case = services.get_case(request.user, case_id)
+    items = [i.dict() for i in body.items]
+    case = services.record_self_check(actor=request.user, case=case, items=items)
+    return detail(case, request.user)
+
+
+@router.post(
+    "/cases/{case_id}/supervisor-report",
+    response={201: dict, **WRITE_ERRORS},
+    summary="The district supervisor's report on the on-site acceptance",
+)
+def supervisor_report(request, case_id: int, body: TextIn):
+    case = services.get_case(request.user, case_id)
+    note = services.file_supervisor_report(actor=request.user, case=case, text=body.text)
+    return Status(201, {"id": note.pk})
+
+
+@router.post(
+    "/cases/{case_id}/reports/{code}",
+    response={201: ObligationOut, **WRITE_ERRORS},
+    summary="Report an event (e.g. a major event) and meet its reporting obligation",
+)
+def report_event(request, case_id: int, code: str, body: EventReportIn):
+    case = services.get_case(request.user, case_id)
+    ob = services.report_event(
+        actor=request.user, case=case, code=code, occurred_on=body.occurred_on, text=body.text
+    )
+    if ob is None:
+        raise Http404
+    return Status(201, obligation_out(ob))
+
+
+@router.post(
+    "/cases/{case_id}/obligations/{obligation_id}/waive",
+    response={200: ObligationOut, **WRITE_ERRORS},
+    summary="Waive an obligation with a reason (regulator)",
+)
+def waive(request, case_id: int, obligation_id: int, body: WaiveIn):
+    case = services.get_case(request.user, case_id)
+    ob = get_object_or_404(Obligation, pk=obligation_id, case=case)
+    return obligation_out(
+        services.waive_obligation(actor=request.user, obligation=ob, reason=body.reason)
+    )
+
+
+def obligation_out(o: Obligation) -> dict:
+    return {
+        "id": o.pk,
+        "code": o.code,
+        "name": o.case.pack.deadline(o.code).name_zh,
+        "due": o.deadline.due,
+        "provisional": o.deadline.provisional,
+        "state": o.state,
+        "kind": o.kind,
+        "indicative": o.indicative,
+        "article": o.article,
+        "responsible_role": o.responsible_role,
+        "opened_by": o.opened_by,
+        "closed_on": o.closed_on,
+        "waived_reason": o.waived_reason,
+    }
+
+
+# ------------------------------------------------------------------------------------ public
+
+
+def notice_out(case: Case) -> dict:
+    closing = services.notice_closing(case)
+    return {
+        "id": case.pk,
+        "center_name": case.center_name,
+        "applicant": case.applicant.name,
+        "rulepack": case.rulepack_key,
+        "published_on": case.notice_published_on,
+        "closes_on": closing.deadline.due if closing else None,
+        "provisional": closing.deadline.provisional if closing else False,
+        "article": closing.article if closing else "",
+    }
+
+
+@router.get(
+    "/notices",
+    response={200: list[NoticeOut], **ERRORS},
+    auth=None,
+    summary="Running public notices",
+)
+def notices(request):
+    return [notice_out(c) for c in services.public_notices()]
+
+
+@router.post(
+    "/notices/{case_id}/objections",
+    response={201: dict, **WRITE_ERRORS},
+    auth=[optional_auth],
+    summary="File an objection during a public notice (anyone)",
+)
+def object_to(request, case_id: int, body: ObjectionIn):
+    case = get_object_or_404(services.public_notices(), pk=case_id)
+    objection = services.file_objection(case=case, **body.dict())
+    return Status(201, {"id": objection.pk})
+
+
+@router.get(
+    "/industry-fields",
+    response={200: list[IndustryFieldOut], **ERRORS},
+    auth=None,
+    summary="The shared industry taxonomy (Shanghai guideline 三(二))",
+)
+def industry_fields(request):
+    return [
+        {"code": f.code, "name_zh": f.name_zh, "name_en": f.name_en, "parent": f.parent}
+        for f in application._fields()
+    ]

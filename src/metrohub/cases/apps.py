@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# Navigation labels (core/navigation.py), translated in this app's catalogue.
+NAV_CASES = _("Cases")
+NAV_NOTICES = _("Public notices")
+
+
+class CasesConfig(AppConfig):
+    name = "metrohub.cases"
+    label = "cases"
+    verbose_name = _("Procedure cases")

@@ -1,0 +1,289 @@
+"""The procedure case: one application, bound to the rule-pack version in force when it was filed.
+
+Nothing here changes a case's state: `services.take_transition` does, from the pack.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from metrohub.centers.models import Center
+from metrohub.legaltime.models import StoredDeadline
+from metrohub.organisations.models import Jurisdiction, Organisation
+
+
+class Case(models.Model):
+    class Kind(models.TextChoices):
+        CENTER_APPLICATION = "center-application", _("application for a center")
+
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=Kind.choices, default=Kind.CENTER_APPLICATION
+    )
+    rulepack_code = models.CharField(_("rule pack"), max_length=32)
+    rulepack_version = models.CharField(_("rule pack version"), max_length=16)
+    state = models.CharField(_("stage"), max_length=32, db_index=True)
+    filed_on = models.DateField(_("filed on"))
+    applicant = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("applicant (lead builder)"),
+    )
+    co_builders = models.ManyToManyField(
+        Organisation, blank=True, related_name="co_built_cases", verbose_name=_("co-builders")
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("programme jurisdiction"),
+    )
+    district = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="district_cases",
+        null=True,
+        blank=True,
+        verbose_name=_("district"),
+    )
+    center_name = models.CharField(_("proposed center name"), max_length=200)
+    center_name_en = models.CharField(
+        _("proposed center name (English)"), max_length=200, blank=True
+    )
+    industry_domain = models.CharField(_("industry"), max_length=64, blank=True)
+    form_data = models.JSONField(_("application form"), default=dict, blank=True)
+    self_check = models.JSONField(_("self-check"), default=dict, blank=True)
+    conclusion = models.CharField(_("latest expert conclusion"), max_length=32, blank=True)
+    supervisor = models.JSONField(_("supervisor"), default=dict, blank=True)
+    accepting_objections = models.BooleanField(_("accepting objections"), default=False)
+    notice_published_on = models.DateField(_("notice published on"), null=True, blank=True)
+    center = models.ForeignKey(
+        Center, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["rulepack_code", "state"])]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.center_name}"
+
+    @property
+    def subject(self) -> str:
+        """The case's chain in the event log."""
+        return f"case:{self.pk}"
+
+    @property
+    def rulepack_key(self) -> str:
+        return f"{self.rulepack_code}@{self.rulepack_version}"
+
+    @property
+    def pack(self):
+        from metrohub.rulepacks.services import registry
+
+        return registry().get(self.rulepack_code, self.rulepack_version)
+
+
+class Material(models.Model):
+    """One version of one kind of material; old versions are kept."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    code = models.CharField(_("type"), max_length=64)
+    version = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to="cases/%Y/%m/")
+    filename = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("file type"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "code", "version"], name="material_version")
+        ]
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"
+
+
+class Obligation(models.Model):
+    """A deadline the pack attaches to a case, computed by the one calculator."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        MET = "met", _("met")
+        OVERDUE = "overdue", _("overdue")
+        WAIVED = "waived", _("waived")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="obligations")
+    code = models.CharField(_("deadline"), max_length=64)
+    deadline = models.ForeignKey(StoredDeadline, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, default="maximum")
+    indicative = models.BooleanField(_("indicative"), default=False)
+    article = models.CharField(_("article"), max_length=200)
+    responsible_role = models.CharField(_("responsible role"), max_length=32, blank=True)
+    opened_by = models.CharField(_("opened by"), max_length=64)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.OPEN, db_index=True
+    )
+    waived_reason = models.TextField(_("reason for waiving"), blank=True)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    reminders_sent = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["case_id", "pk"]
+        verbose_name = _("obligation")
+        verbose_name_plural = _("obligations")
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.deadline.due}"
+
+    @property
+    def due(self):
+        return self.deadline.due
+
+    @property
+    def provisional(self) -> bool:
+        return self.deadline.provisional
+
+    @property
+    def is_live(self) -> bool:
+        return self.state in (self.State.OPEN, self.State.OVERDUE)
+
+
+class Objection(models.Model):
+    """An objection filed by anyone during a public notice, answered by the regulator."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="objections")
+    name = models.CharField(_("name"), max_length=100)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    text = models.TextField(_("objection"))
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case_id", "pk"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.name}"
+
+
+class Decision(models.Model):
+    class Kind(models.TextChoices):
+        APPROVAL_TO_BUILD = "approval_to_build", _("approval to build")
+        TASK_BOOK = "task_book", _("construction task book")
+        REFUSAL = "refusal", _("refusal")
+        RECTIFICATION = "rectification", _("rectification order")
+        ESTABLISHMENT = "establishment", _("establishment")
+        FAILURE = "failure", _("acceptance failed")
+        CONFIRMATION = "confirmation", _("periodic review confirmed")
+        REVOCATION = "revocation", _("revocation")
+        OTHER = "other", _("other decision")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    transition = models.CharField(_("transition"), max_length=64)
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    document_date = models.DateField(_("document date"), null=True, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    article = models.CharField(_("article"), max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id", "pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self) -> str:
+        return self.document_number or self.get_kind_display()
+
+
+class ScoreRecord(models.Model):
+    """The panel's total score as recorded by the regulator (issue 5 replaces it with panels)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="scores")
+    round = models.PositiveSmallIntegerField(_("round"))
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
+    passed = models.BooleanField(_("passed"))
+    transition = models.CharField(max_length=64)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id", "round"]
+        verbose_name = _("acceptance score")
+        verbose_name_plural = _("acceptance scores")
+
+    def __str__(self) -> str:
+        return f"{self.score} (round {self.round})"
+
+
+class CaseNote(models.Model):
+    """What an actor reports on a case without changing its state: the district supervisor's
+    report on an on-site acceptance, an event report (major event), a self-check."""
+
+    class Kind(models.TextChoices):
+        SUPERVISOR_REPORT = "supervisor_report", _("supervisor's report")
+        EVENT_REPORT = "event_report", _("event report")
+        SELF_CHECK = "self_check", _("self-check")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    code = models.CharField(max_length=64, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+
+class IdempotencyKey(models.Model):
+    """An API write remembered by its Idempotency-Key: the same request twice acts once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    scope = models.CharField(max_length=200)
+    digest = models.CharField(max_length=64)
+    result = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

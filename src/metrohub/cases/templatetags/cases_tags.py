@@ -1,0 +1,46 @@
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.filter
+def legal_date(day):
+    """Dates as the documents write them: 2025年10月14日 (or 14 October 2025)."""
+    if not day:
+        return ""
+    if (get_language() or "").startswith("en"):
+        return f"{day.day} {day:%B} {day.year}"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@register.filter
+def stage_name(code, pack):
+    try:
+        stage = pack.stage(code)
+    except KeyError:
+        return code
+    return stage.name_en if (get_language() or "").startswith("en") else stage.name_zh
+
+
+@register.filter
+def zh_en(item):
+    """An item's Chinese or English name, by the visitor's language."""
+    en = (get_language() or "").startswith("en")
+    return getattr(item, "name_en" if en else "name_zh", "") or getattr(item, "code", "")
+
+
+@register.filter
+def event_label(action, pack):
+    from metrohub.cases.services import EVENT_LABELS
+
+    if action.startswith("transition."):
+        try:
+            return zh_en(pack.transition(action.split(".", 1)[1]))
+        except KeyError:
+            return action
+    if action.startswith("report."):
+        code = action.split(".", 1)[1]
+        report = next((e for e in pack.event_reports if e.code == code), None)
+        return zh_en(report) if report else action
+    return EVENT_LABELS.get(action, action)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from metrohub.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.worklist, name="worklist"),
+    path("new/", views.case_new, name="new"),
+    path("notices/", views.notice_list, name="notices"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/edit/", views.case_edit, name="edit"),
+    path("<int:pk>/materials/", views.material_upload, name="upload"),
+    path("<int:pk>/materials/<int:material_id>/", views.material_download, name="download"),
+    path("<int:pk>/transitions/<str:name>/", views.transition, name="transition"),
+    path("<int:pk>/objections/<int:objection_id>/answer/", views.objection_answer, name="answer"),
+    path("<int:pk>/self-check/", views.self_check, name="self_check"),
+    path("<int:pk>/supervisor-report/", views.supervisor_report, name="supervisor_report"),
+]

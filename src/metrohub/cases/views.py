@@ -1,0 +1,346 @@
+"""Pages of the procedure: thin over `services` (the only way a case changes)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from ninja.errors import HttpError
+
+from metrohub.accounts.models import Role
+from metrohub.cases import application, services
+from metrohub.cases.api import file_response
+from metrohub.cases.forms import (
+    AnswerForm,
+    ApplicationFormForm,
+    CaseNewForm,
+    MaterialForm,
+    ObjectionForm,
+    SelfCheckForm,
+    TextForm,
+    TransitionForm,
+)
+from metrohub.cases.models import Material, Objection
+from metrohub.core.permissions import permission_required
+from metrohub.eventlog.services import history
+
+
+def _errors_into(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for key, errors in exc.message_dict.items():
+            form.add_error(key if key in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@permission_required("cases.view_cases")
+def worklist(request):
+    items = services.worklist(request.user)
+    cases = services.cases_for(request.user).prefetch_related("obligations__deadline")[:200]
+    return render(
+        request,
+        "cases/worklist.html",
+        {"items": items, "cases": cases, "can_file": request.user.has_perm("cases.file_case")},
+    )
+
+
+@permission_required("cases.file_case")
+def case_new(request):
+    form = CaseNewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.create_case(
+                actor=request.user,
+                rulepack=data["rulepack"],
+                center_name=data["center_name"],
+                center_name_en=data["center_name_en"],
+                industry_domain=data["industry_domain"],
+                district=data["district"] or None,
+                co_builders=[o.pk for o in data["co_builders"]],
+            )
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            return redirect("cases:edit", pk=case.pk)
+    return render(request, "cases/new.html", {"form": form})
+
+
+def _submission_gaps(request, case) -> list:
+    """Everything missing for the applicant's next submission, at once."""
+    pack = case.pack
+    present = services.current_materials(case)
+    needs_table = any(m.code == "industry_needs_table" for m in pack.materials)
+    gaps = [
+        {"field": g.field, "message": g.message}
+        for g in application.gaps(case, needs_table=needs_table)
+    ]
+    seen = set()
+    for t in services.available_transitions(request.user, case):
+        for code in t.materials:
+            material = pack.material(code)
+            if material.required and code not in present and code not in seen:
+                seen.add(code)
+                gaps.append(
+                    {
+                        "field": f"materials.{code}",
+                        "message": _("Missing material: %(name)s") % {"name": material.name_zh},
+                    }
+                )
+    return gaps
+
+
+@permission_required("cases.view_cases")
+def case_detail(request, pk: int):
+    case = services.get_case(request.user, pk)
+    pack = case.pack
+    roles = services.case_roles(request.user, case)
+    materials = list(case.materials.select_related("uploaded_by"))
+    present = services.current_materials(case)
+    names = {m.code: m for m in pack.materials}
+    uploadable = [m for m in pack.materials if m.submitted_by in roles]
+    context = {
+        "case": case,
+        "pack": pack,
+        "stage": pack.stage(case.state),
+        "roles": roles,
+        "transitions": services.available_transitions(request.user, case),
+        "obligations": [
+            (o, pack.deadline(o.code)) for o in case.obligations.select_related("deadline")
+        ],
+        "materials": [(m, names.get(m.code), present.get(m.code) == m) for m in materials],
+        "decisions": case.decisions.all(),
+        "scores": case.scores.all(),
+        "objections": case.objections.all(),
+        "notes": case.notes.select_related("author"),
+        "events": history(case.subject).select_related("actor"),
+        "event_names": {f"transition.{t.name}": t for t in pack.transitions},
+        "upload_form": MaterialForm(case=case, roles=roles)
+        if uploadable and not pack.stage(case.state).terminal
+        else None,
+        "can_answer": Role.PROGRAMME_REGULATOR in roles,
+        "answer_form": AnswerForm(),
+        "can_supervise": Role.DISTRICT_REGULATOR in roles and bool(case.supervisor),
+        "supervisor_form": TextForm(),
+        "editable": services.is_editable(request.user, case),
+        "self_check_open": Role.APPLICANT in roles
+        and case.state in services._stages_with(pack, "self_check_passed"),
+        "industry": application.industry_name(case.industry_domain),
+        "today": services.today(),
+    }
+    return render(request, "cases/detail.html", context)
+
+
+@permission_required("cases.view_cases")
+def case_edit(request, pk: int):
+    case = services.get_case(request.user, pk)
+    if Role.APPLICANT not in services.case_roles(request.user, case):
+        raise PermissionDenied
+    if not services.is_editable(request.user, case):
+        messages.error(request, _("The application is no longer editable at this stage."))
+        return redirect("cases:detail", pk=case.pk)
+    form = ApplicationFormForm(request.POST or None, case=case)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            "form": form.form_data(),
+            "industry_domain": data["industry_domain"],
+            "center_name_en": data["center_name_en"],
+            "co_builders": [o.pk for o in data["co_builders"]],
+        }
+        if data["center_name"]:
+            fields["center_name"] = data["center_name"]
+        try:
+            case = services.update_draft(actor=request.user, case=case, **fields)
+            saved = True
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        if saved and not request.htmx:
+            messages.success(request, _("The draft is saved."))
+            return redirect("cases:edit", pk=case.pk)
+    context = {"case": case, "form": form, "gaps": _submission_gaps(request, case), "saved": saved}
+    if request.htmx:
+        return render(request, "cases/_gaps.html", context)
+    return render(request, "cases/edit.html", context)
+
+
+@require_POST
+@permission_required("cases.view_cases")
+def material_upload(request, pk: int):
+    case = services.get_case(request.user, pk)
+    roles = services.case_roles(request.user, case)
+    form = MaterialForm(request.POST, request.FILES, case=case, roles=roles)
+    if not form.is_valid():
+        if not form.fields["code"].choices:
+            raise PermissionDenied
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("cases:detail", pk=case.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        material = services.upload_material(
+            actor=request.user,
+            case=case,
+            code=form.cleaned_data["code"],
+            content=upload.read(),
+            filename=upload.name,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except HttpError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Uploaded %(name)s, version %(version)d.")
+            % {"name": material.filename, "version": material.version},
+        )
+    target = request.POST.get("next", "")
+    if target.startswith(f"/cases/{case.pk}/") and "//" not in target:
+        return redirect(target)
+    return redirect("cases:detail", pk=case.pk)
+
+
+@permission_required("cases.view_cases")
+def material_download(request, pk: int, material_id: int):
+    case = services.get_case(request.user, pk)
+    return file_response(get_object_or_404(Material, pk=material_id, case=case))
+
+
+@permission_required("cases.view_cases")
+def transition(request, pk: int, name: str):
+    case = services.get_case(request.user, pk)
+    try:
+        t = case.pack.transition(name)
+    except KeyError:
+        raise Http404 from None
+    if not services.case_roles(request.user, case) & set(t.roles):
+        raise PermissionDenied
+    form = TransitionForm(
+        request.POST if request.method == "POST" else None,
+        case=case,
+        transition=t,
+        user=request.user,
+    )
+    problem = None
+    if case.state not in t.from_:
+        problem = _("This step cannot be taken at the current stage.")
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.take_transition(
+                case=case,
+                name=name,
+                actor=request.user,
+                payload=form.payload(),
+                effective_date=form.cleaned_data.get("effective_date"),
+            )
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        except HttpError as exc:
+            problem = str(exc)
+        else:
+            messages.success(request, _("Done: %(name)s.") % {"name": t.name_zh})
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/transition.html",
+        {
+            "case": case,
+            "t": t,
+            "form": form,
+            "problem": problem,
+            "pack": case.pack,
+            "missing": _submission_gaps(request, case) if t.materials else [],
+        },
+        status=409 if problem and request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@permission_required("cases.view_cases")
+def objection_answer(request, pk: int, objection_id: int):
+    case = services.get_case(request.user, pk)
+    objection = get_object_or_404(Objection, pk=objection_id, case=case)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_objection(
+                actor=request.user, objection=objection, answer=form.cleaned_data["answer"]
+            )
+            messages.success(request, _("The answer is recorded."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@permission_required("cases.view_cases")
+def self_check(request, pk: int):
+    case = services.get_case(request.user, pk)
+    if Role.APPLICANT not in services.case_roles(request.user, case):
+        raise PermissionDenied
+    form = SelfCheckForm(request.POST or None)
+    problem = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_self_check(actor=request.user, case=case, items=form.items())
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        except HttpError as exc:
+            problem = str(exc)
+        else:
+            messages.success(request, _("The self-check is recorded."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request, "cases/self_check.html", {"case": case, "form": form, "problem": problem}
+    )
+
+
+@require_POST
+@permission_required("cases.view_cases")
+def supervisor_report(request, pk: int):
+    case = services.get_case(request.user, pk)
+    form = TextForm(request.POST)
+    if form.is_valid():
+        try:
+            services.file_supervisor_report(
+                actor=request.user, case=case, text=form.cleaned_data["text"]
+            )
+            messages.success(request, _("The supervisor's report is recorded."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except HttpError as exc:
+            messages.error(request, str(exc))
+    return redirect("cases:detail", pk=case.pk)
+
+
+def notice_list(request):
+    notices = [(c, services.notice_closing(c)) for c in services.public_notices()]
+    return render(request, "cases/notices.html", {"notices": notices})
+
+
+def notice_detail(request, pk: int):
+    case = get_object_or_404(services.public_notices(), pk=pk)
+    form = ObjectionForm(request.POST or None)
+    filed = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.file_objection(case=case, **form.cleaned_data)
+            filed = True
+            form = ObjectionForm()
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        except HttpError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "cases/notice.html",
+        {
+            "case": case,
+            "closing": services.notice_closing(case),
+            "form": form,
+            "filed": filed,
+            "industry": application.industry_name(case.industry_domain),
+            "pack": case.pack,
+        },
+    )

@@ -1,0 +1,44 @@
+import datetime as dt
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from metrohub.cases import services
+from metrohub.cases.models import Case
+from metrohub.cases.walk import clock, new_case, path_to, walk
+from metrohub.rulepacks.services import registry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_remind_command_twice_acts_once(world):
+    with services.quiet(), clock(dt.date(2025, 9, 1)) as clk:
+        walk(
+            new_case(world, "chongqing", name="命令"),
+            path_to(registry().latest("chongqing"), "supplement"),
+            clk,
+        )
+    out = StringIO()
+    call_command("remind", "--date", "2030-01-01", stdout=out)
+    call_command("remind", "--date", "2030-01-01", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "reminded 0, marked overdue 1",
+        "reminded 0, marked overdue 0",
+    ]
+
+
+def test_demo_creates_cases_in_every_stage_of_every_region(db, settings):
+    settings.METROHUB_DEMO_CASES = True
+    call_command("demo", "--quiet")
+    states = Counter((c.rulepack_code, c.state) for c in Case.objects.all())
+    for code in ("chongqing", "hubei", "shanghai"):
+        for stage in registry().latest(code).stages:
+            assert states[(code, stage.code)] >= 1, (code, stage.code)
+    established = Case.objects.filter(state="established")
+    assert all(c.center and c.center.status == "established" for c in established)
+    call_command("demo", "--quiet")  # again: nothing doubles
+    assert sum(Counter((c.rulepack_code, c.state) for c in Case.objects.all()).values()) == sum(
+        states.values()
+    )

@@ -1,0 +1,67 @@
+"""The pages: Chinese first, thin over the services, autosave and the validation list."""
+
+import datetime as dt
+
+import pytest
+
+from metrohub.cases import services
+from metrohub.cases.walk import clock, new_case, path_to, walk
+from metrohub.rulepacks.services import registry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def notice_case(world):
+    with services.quiet(), clock(dt.date(2025, 9, 1)) as clk:
+        return walk(
+            new_case(world, "chongqing", name="公示中心"),
+            path_to(registry().latest("chongqing"), "public_notice"),
+            clk,
+        )
+
+
+def test_worklist_and_case_page_in_chinese(client_for, notice_case):
+    page = client_for("regulator").get("/cases/").content.decode()
+    assert "我的待办" in page and "公示中心" in page
+    page = client_for("regulator").get(f"/cases/{notice_case.pk}/").content.decode()
+    for text in ("办理记录", "义务与期限", "公示期", "第十一条", "专家同意推荐，进行公示"):
+        assert text in page
+    assert "<script>" not in page and "style=" not in page
+
+
+def test_autosave_answers_the_validation_list(client_for, world):
+    case = services.create_case(
+        actor=world["users"]["cq_applicant"], rulepack="chongqing", center_name="草稿"
+    )
+    client = client_for("applicant")
+    response = client.post(
+        f"/cases/{case.pk}/edit/",
+        {"center_name": "草稿", "director_name": "赵磊"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="gaps"' in body and "已保存" in body
+    assert "请选择中心服务的产业" in body and "缺少材料" in body
+    case.refresh_from_db()
+    assert case.form_data["director_name"] == "赵磊"
+
+
+def test_transition_form_shows_the_conflict(client_for, notice_case, monkeypatch):
+    monkeypatch.setattr(services, "today", lambda: dt.date(2025, 10, 8))
+    response = client_for("regulator").post(
+        f"/cases/{notice_case.pk}/transitions/close_public_notice/", {}
+    )
+    assert response.status_code == 409
+    assert "当日或之后方可结束" in response.content.decode()
+
+
+def test_public_notice_and_objection(client, notice_case):
+    page = client.get(f"/cases/notices/{notice_case.pk}/").content.decode()
+    assert "2025年10月9日" in page
+    response = client.post(
+        f"/cases/notices/{notice_case.pk}/",
+        {"name": "李四", "phone": "13800000000", "text": "异议"},
+    )
+    assert "您的异议已提交" in response.content.decode()
+    assert notice_case.objections.count() == 1
