@@ -7,6 +7,7 @@ def test_search_with_facets_and_pages(client, world):
         body["count"]
         == CapabilityLine.objects.filter(status="published", search_text__contains="压力").count()
     )
+    assert body["count_exact"] is True
     assert len(body["results"]) == 5 and body["pages"] == -(-body["count"] // 5)
     assert body["facets"]["area"][0] == {
         "value": "mechanical",

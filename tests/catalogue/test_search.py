@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from metrohub.catalogue import search as search_module
 from metrohub.catalogue.lines import fold
 from metrohub.catalogue.models import CapabilityLine
-from metrohub.catalogue.search import Filters, facets, query_terms, search
+from metrohub.catalogue.search import Filters, facets, query_terms, search, search_page
 from metrohub.catalogue.services import find_capable
 
 QUERIES = [
@@ -42,7 +43,7 @@ def _reference(q: str) -> list[int]:
     def rank(line):
         key = line.measurand_key
         tier = 0 if key == first else 1 if key.startswith(first) else 2 if first in key else 3
-        return (tier, not line.cnas, key, line.pk)
+        return (tier, not line.cnas, key if tier < 3 else "", line.pk)
 
     return [line.pk for line in sorted(lines, key=rank)]
 
@@ -50,6 +51,28 @@ def _reference(q: str) -> list[int]:
 @pytest.mark.parametrize("q", QUERIES)
 def test_fixed_query_set_matches_the_reference(world, q):
     assert list(search(Filters(q=q)).values_list("pk", flat=True)) == _reference(q)
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_search_page_matches_the_reference(world, q):
+    reference = _reference(q)
+    page = search_page(Filters(q=q), page=2, page_size=3)
+    assert page.count_exact and page.count == len(reference)
+    assert [line.pk for line in page.lines] == reference[(page.number - 1) * 3 : page.number * 3]
+
+
+@pytest.mark.parametrize("q", ["压力", "温", "jjf", "数字压力计", "温度 校准", "扭矩扳子", "校准"])
+@pytest.mark.parametrize("number", [1, 2, 4])
+def test_capped_search_pages_are_still_the_exact_best_lines(world, monkeypatch, q, number):
+    """Beyond the cap the count says so, the facets cover the capped lines, and the pages (walked
+    by index, tier by tier) are exactly the best lines of the full ranking."""
+    monkeypatch.setattr(search_module, "SEARCH_CAP", 10)
+    reference = _reference(q)
+    assert len(reference) > 10
+    page = search_page(Filters(q=q), page=number, page_size=3)
+    assert (page.count, page.count_exact, page.pages) == (10, False, 4)
+    assert [line.pk for line in page.lines] == reference[(number - 1) * 3 : min(number * 3, 10)]
+    assert sum(f["count"] for f in page.facets["area"]) == 10
 
 
 def test_pressure_finds_digital_pressure_gauges(world):

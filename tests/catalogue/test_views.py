@@ -9,6 +9,14 @@ def test_search_page_in_chinese(client, world):
     assert "标准铂电阻温度计" in page and "能力目录" in page
 
 
+def test_search_page_says_when_the_count_is_capped(client, world, monkeypatch):
+    from metrohub.catalogue import search
+
+    monkeypatch.setattr(search, "SEARCH_CAP", 10)
+    page = client.get("/catalogue/", {"q": "压力", "page": "2"}).content.decode()
+    assert "超过 10 条" in page and "count" in page
+
+
 def test_superseded_document_is_flagged(client, world):
     line = CapabilityLine.objects.get(methods="JJG 707—2003")
     page = client.get(f"/catalogue/lines/{line.pk}/").content.decode()

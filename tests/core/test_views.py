@@ -41,3 +41,11 @@ def test_openapi_and_offline_docs(client, db):
     assert spec["openapi"].startswith("3.") and "/api/v1/me" in spec["paths"]
     docs = client.get("/api/v1/docs").content.decode()
     assert "cdn" not in docs.lower() and "/static/ninja/swagger-ui-bundle.js" in docs
+
+
+def test_nul_characters_are_refused_before_any_view(client, db):
+    response = client.get("/api/v1/rulepacks", {"q": "a\x00b"})
+    assert (response.status_code, response.json()["code"]) == (400, "bad_request")
+    body = client.post("/api/v1/organisations", data='{"name": "a\\u0000"}', content_type="application/json")
+    assert body.status_code == 400
+    assert client.get("/deadline/", {"start": "2025-01-01\x00"}).status_code == 400

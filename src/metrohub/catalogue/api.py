@@ -2,13 +2,12 @@
 
 from decimal import Decimal
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from metrohub.catalogue.importing import line_json
 from metrohub.catalogue.models import Area, CapabilityLine, ServiceKind
-from metrohub.catalogue.search import Filters, facets, search
+from metrohub.catalogue.search import SEARCH_CAP, Filters, search_page
 from metrohub.catalogue.services import find_capable
 from metrohub.core.api import ERRORS
 
@@ -64,7 +63,12 @@ class FacetsOut(Schema):
 
 
 class SearchOut(Schema):
-    count: int
+    count: int = Field(
+        ...,
+        description=f"matching lines; when count_exact is false, more than this many match "
+        f"(counting stops at {SEARCH_CAP:,}; facets and pages cover those lines)",
+    )
+    count_exact: bool
     page: int
     pages: int
     results: list[CapabilityOut]
@@ -113,7 +117,7 @@ class MatchOut(Schema):
     summary="Search the published capability catalogue (public)",
 )
 def search_capabilities(request, filters: Query[SearchIn]):
-    results = search(
+    page = search_page(
         Filters(
             q=filters.q,
             area=filters.area or "",
@@ -121,16 +125,17 @@ def search_capabilities(request, filters: Query[SearchIn]):
             center=filters.center,
             region=filters.region,
             domain=filters.domain,
-        )
+        ),
+        page=filters.page,
+        page_size=filters.page_size,
     )
-    paginator = Paginator(results, filters.page_size)
-    page = paginator.get_page(filters.page)
     return {
-        "count": paginator.count,
+        "count": page.count,
+        "count_exact": page.count_exact,
         "page": page.number,
-        "pages": paginator.num_pages,
-        "results": [line_json(line) for line in page.object_list],
-        "facets": facets(results),
+        "pages": page.pages,
+        "results": [line_json(line) for line in page.lines],
+        "facets": page.facets,
     }
 
 

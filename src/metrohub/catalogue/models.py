@@ -149,6 +149,11 @@ class CapabilityLine(models.Model):
             models.Index(fields=["status", "area"], name="catalogue_status_area"),
             models.Index(fields=["status", "kind"], name="catalogue_status_kind"),
             models.Index(fields=["dimension", "base_lower"], name="catalogue_dimension"),
+            # Search walks these in rank order (search.search_page).
+            models.Index(
+                fields=["status", "measurand_key", "cnas", "id"], name="catalogue_rank_measurand"
+            ),
+            models.Index(fields=["status", "cnas", "id"], name="catalogue_rank_rest"),
         ]
 
     def __str__(self) -> str:

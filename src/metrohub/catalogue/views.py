@@ -10,7 +10,8 @@ from metrohub.catalogue import importing
 from metrohub.catalogue.forms import ChangeForm, DecisionForm, FindForm, ImportForm, SearchForm
 from metrohub.catalogue.models import CapabilityLine, ChangeRequest
 from metrohub.catalogue.rows import line_to_row
-from metrohub.catalogue.search import Filters, facets, search
+from metrohub.catalogue.search import Filters, search
+from metrohub.catalogue.search import search_page as run_search
 from metrohub.catalogue.services import (
     announce_change,
     can_manage,
@@ -39,9 +40,13 @@ def _filters(request) -> tuple[SearchForm, Filters]:
 
 def search_page(request):
     form, filters = _filters(request)
-    results = search(filters)
-    page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
-    flag_lines(page.object_list)
+    try:
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        number = 1
+    filtered = bool(filters.q or any(vars(filters).values()))
+    page = run_search(filters, page=number, page_size=PER_PAGE, with_facets=filtered)
+    flag_lines(page.lines)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -50,7 +55,7 @@ def search_page(request):
         {
             "form": form,
             "page": page,
-            "facets": facets(results) if filters.q or any(vars(filters).values()) else None,
+            "facets": page.facets if filtered else None,
             "query": query.urlencode(),
         },
     )
