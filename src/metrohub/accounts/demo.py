@@ -19,22 +19,30 @@ USERS = [
 ]
 
 
+def ensure_user(
+    world: dict, username: str, name: str, role: str, org_key: str | None, division: str
+):
+    """A demo person holding one role (created once, with the demo password); every app's demo
+    builder makes its people through this."""
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"display_name": name, "email": f"{username}@demo.metrohub.localhost"},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        if role == Role.PLATFORM_ADMIN:
+            user.is_staff = user.is_superuser = True
+        user.save()
+    RoleAssignment.objects.get_or_create(
+        user=user,
+        role=role,
+        organisation=world["organisations"].get(org_key) if org_key else None,
+        jurisdiction=world["jurisdictions"][division],
+    )
+    world.setdefault("users", {})[username] = user
+    return user
+
+
 def build(world: dict) -> None:
-    users = world.setdefault("users", {})
-    for username, name, role, org_key, division in USERS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={"display_name": name, "email": f"{username}@demo.metrohub.localhost"},
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            if role == Role.PLATFORM_ADMIN:
-                user.is_staff = user.is_superuser = True
-            user.save()
-        RoleAssignment.objects.get_or_create(
-            user=user,
-            role=role,
-            organisation=world["organisations"].get(org_key) if org_key else None,
-            jurisdiction=world["jurisdictions"][division],
-        )
-        users[username] = user
+    for row in USERS:
+        ensure_user(world, *row)

@@ -1,7 +1,7 @@
 """Demo experts across the three regions, so panels can be drawn from the first start."""
 
-from metrohub.accounts.demo import DEMO_PASSWORD
-from metrohub.accounts.models import Role, RoleAssignment, User
+from metrohub.accounts.demo import ensure_user
+from metrohub.accounts.models import Role
 from metrohub.experts.models import ExpertProfile
 
 # (username, name, organisation key, region code, title, domains, areas)
@@ -82,21 +82,11 @@ EXPERTS = [
 
 
 def build(world: dict) -> None:
-    users, orgs, places = world["users"], world["organisations"], world["jurisdictions"]
+    orgs, places = world["organisations"], world["jurisdictions"]
     for username, name, org_key, region, title, domains, areas in EXPERTS:
-        user = users.get(username)
-        if user is None:
-            user, created = User.objects.get_or_create(
-                username=username,
-                defaults={"display_name": name, "email": f"{username}@demo.metrohub.localhost"},
-            )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save()
-            RoleAssignment.objects.get_or_create(
-                user=user, role=Role.EXPERT, organisation=orgs[org_key], jurisdiction=places[region]
-            )
-            users[username] = user
+        user = world["users"].get(username) or ensure_user(
+            world, username, name, Role.EXPERT, org_key, region
+        )
         ExpertProfile.objects.update_or_create(
             user=user,
             defaults={
