@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "metrohub.centers",
     "metrohub.catalogue",
     "metrohub.cases",
+    "metrohub.panels",
 ]
 
 MIDDLEWARE = [

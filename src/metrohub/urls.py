@@ -12,6 +12,7 @@ from metrohub.core.api import api
 from metrohub.experts.api import router as experts_router
 from metrohub.legaltime.api import router as legaltime_router
 from metrohub.organisations.api import router as organisations_router
+from metrohub.panels.api import router as panels_router
 from metrohub.rulepacks.api import router as rulepacks_router
 from metrohub.uncertainty.api import router as uncertainty_router
 
@@ -24,6 +25,7 @@ api.add_router("/uncertainty", uncertainty_router)
 api.add_router("/", centers_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", cases_router)
+api.add_router("/", panels_router)
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -40,6 +42,7 @@ urlpatterns = [
     path("centers/", include("metrohub.centers.urls")),
     path("catalogue/", include("metrohub.catalogue.urls")),
     path("cases/", include("metrohub.cases.urls")),
+    path("panels/", include("metrohub.panels.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

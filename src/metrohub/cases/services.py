@@ -433,15 +433,22 @@ def _validate_records(ctx) -> dict[str, list[str]]:
     return errors
 
 
-# Seams for expert reviews and scoring (issue 5): the conclusion and the score a transition acts
-# on. Until panels exist, the regulator records them in the transition's payload.
+# The conclusion and the score a transition acts on: the concluded expert panel's (metrohub.panels)
+# when the case has one; otherwise what the regulator records from a panel held on paper.
 
 
 def expert_conclusion(ctx) -> str:
-    return ctx.records.get("conclusion") or ctx.case.conclusion
+    from metrohub.panels.services import panel_conclusion
+
+    return panel_conclusion(ctx.case) or ctx.records.get("conclusion") or ctx.case.conclusion
 
 
 def acceptance_score(ctx) -> Decimal | None:
+    from metrohub.panels.services import panel_score
+
+    found = panel_score(ctx.case)
+    if found is not None:
+        return found
     score = ctx.records.get("score")
     return Decimal(score) if score is not None else None
 
@@ -572,6 +579,15 @@ def _score_problem(ctx, want_pass: bool):
     score = acceptance_score(ctx)
     if sc is None or score is None:
         return [Problem(422, "score", _("Record the panel's score."))]
+    given = ctx.records.get("score")
+    if given is not None and Decimal(given) != score:
+        return [
+            Problem(
+                409,
+                "score",
+                _("The expert panel's score is %(score)s; record that score.") % {"score": score},
+            )
+        ]
     if sc.passes(score) == want_pass:
         return []
     if want_pass:

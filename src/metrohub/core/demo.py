@@ -10,6 +10,7 @@ BUILDERS = [
     "metrohub.catalogue.demo.build",
     "metrohub.experts.demo.build",
     "metrohub.cases.demo.build",
+    "metrohub.panels.demo.build",
 ]
 
 

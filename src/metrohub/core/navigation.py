@@ -25,6 +25,7 @@ ITEMS: list[NavItem] = [
     NavItem(_("Event log"), "eventlog:list", "eventlog.view_events"),
     NavItem(_("Experts"), "experts:registry", "experts.view_registry"),
     NavItem(_("My expert profile"), "experts:me", "experts.edit_own_profile"),
+    NavItem(_("My panels"), "panels:mine", "experts.edit_own_profile"),
     NavItem(_("Deadlines"), "legaltime:deadline"),
     NavItem(_("Rule packs"), "rulepacks:list"),
     NavItem(_("Capabilities"), "catalogue:search"),

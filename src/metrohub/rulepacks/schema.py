@@ -389,6 +389,9 @@ class AcceptanceScoring(Rule):
     pass_comparison: Literal["at_least", "above"] = "at_least"
     rectification_rounds: Annotated[int, Field(ge=0)] = 0
     rectification_deadline: Code | None = None
+    #: conflicts of interest: an expert employed by the applicant within this many years is
+    #: excluded from its panels. No source gives N: a platform default (basis platform_default).
+    conflict_years: Annotated[int, Field(ge=0, le=20)] = 3
     method: ScoringMethod = ScoringMethod()
     example_rubric: Rubric | None = None
 

@@ -1,0 +1,71 @@
+import pytest
+
+from metrohub.experts.models import DeclaredConflict, ExpertProfile
+from metrohub.panels import services
+from metrohub.panels.models import Panel
+
+from .conftest import fill
+
+pytestmark = pytest.mark.django_db
+
+
+def test_regulator_draws_on_the_page_and_sees_exclusions_and_seed(client_for, case_in):
+    case = case_in()
+    DeclaredConflict.objects.create(
+        expert=ExpertProfile.objects.get(user__username="expert2"),
+        organisation=case.applicant,
+        reason="曾合作",
+    )
+    regulator = client_for("regulator")
+    page = regulator.get(f"/panels/case/{case.pk}/draw/")
+    assert page.status_code == 200 and "随机抽取专家组" in page.content.decode()
+    r = regulator.post(f"/panels/case/{case.pk}/draw/", {"size": "3", "seed": "77"})
+    panel = Panel.objects.get(case=case)
+    assert r.status_code == 302 and r["Location"] == f"/panels/{panel.pk}/"
+    html = regulator.get(f"/panels/{panel.pk}/").content.decode()
+    assert "77" in html and "已声明利益冲突" in html and "复现结果与原抽取一致" in html
+    again = regulator.post(f"/panels/case/{case.pk}/draw/", {"size": "3"})
+    assert again.status_code == 409
+    bad = regulator.post(f"/panels/case/{case.pk}/draw/", {"size": "x"})
+    assert bad.status_code == 422
+
+
+def test_sheet_form_in_chinese_with_per_item_errors_and_lock(client_for, draw, world):
+    leader = ExpertProfile.objects.get(user__username="expert1")
+    panel = draw(leader_id=leader.pk)
+    sheet = panel.members.get(expert=leader).sheet
+    expert = client_for("expert")
+    html = expert.get(f"/panels/sheets/{sheet.pk}/").content.decode()
+    assert "产业专用计量标准与装备" in html and "提交并锁定" in html
+    r = expert.post(f"/panels/sheets/{sheet.pk}/", {"score_standards": "14.3", "action": "save"})
+    assert r.status_code == 422
+    text = r.content.decode()
+    assert "评分以 0.5 分为单位" in text and text.count('class="has-error"') == 1
+    data = fill(sheet, 88)
+    form = {f"score_{k}": v for k, v in data["scores"].items()}
+    form |= {f"reason_{k}": v for k, v in data["reasons"].items()}
+    form |= {"opinion": "同意", "action": "submit"}
+    assert expert.post(f"/panels/sheets/{sheet.pk}/", form).status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.state == "submitted" and str(sheet.total) == "88.0"
+    r = expert.post(f"/panels/sheets/{sheet.pk}/", form)
+    assert r.status_code == 409 and "组长" in r.content.decode()
+    r = expert.post(f"/panels/sheets/{sheet.pk}/reopen/", {"reason": "第一项笔误"})
+    assert r.status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.state == "draft" and sheet.reopen_log[0]["reason"] == "第一项笔误"
+
+
+def test_results_page_and_report(client_for, draw, score, world):
+    leader = ExpertProfile.objects.get(user__username="expert1")
+    panel = draw(leader_id=leader.pk)
+    score(panel, (80, 80, 79.5))
+    assert client_for("expert").post(f"/panels/{panel.pk}/conclude/").status_code == 302
+    html = client_for("regulator").get(f"/panels/{panel.pk}/").content.decode()
+    assert 'id="panel-score">79.8<' in html and "整改事项" in html
+    client_for("regulator").post(f"/panels/{panel.pk}/report/")
+    panel.refresh_from_db()
+    assert panel.report_sha256
+    pdf = client_for("regulator").get(f"/panels/{panel.pk}/report.pdf")
+    assert pdf.status_code == 200 and pdf["X-Content-SHA256"] == panel.report_sha256
+    assert services.is_leader(leader.user, panel)
