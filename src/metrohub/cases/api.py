@@ -257,24 +257,7 @@ def detail(case: Case, user) -> dict:
         "form": case.form_data,
         "gaps": [vars(g) for g in application.gaps(case, needs_table=needs_table)],
         "center": case.center.code if case.center else None,
-        "obligations": [
-            {
-                "id": o.pk,
-                "code": o.code,
-                "name": pack.deadline(o.code).name_zh,
-                "due": o.deadline.due,
-                "provisional": o.deadline.provisional,
-                "state": o.state,
-                "kind": o.kind,
-                "indicative": o.indicative,
-                "article": o.article,
-                "responsible_role": o.responsible_role,
-                "opened_by": o.opened_by,
-                "closed_on": o.closed_on,
-                "waived_reason": o.waived_reason,
-            }
-            for o in case.obligations.select_related("deadline")
-        ],
+        "obligations": [obligation_out(o) for o in case.obligations.select_related("deadline")],
         "events": [
             {
                 "seq": e.seq,
