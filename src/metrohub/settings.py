@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "metrohub.catalogue",
     "metrohub.cases",
     "metrohub.panels",
+    "metrohub.guides",
+    "metrohub.search",
 ]
 
 MIDDLEWARE = [
@@ -255,3 +257,11 @@ LOGGING = {
 }
 
 ADMIN_SITE_HEADER = _("Metrohub administration")
+
+# Who runs this installation, shown in every page's footer (empty: a generic line).
+METROHUB_OPERATOR = {
+    "name": env_str("METROHUB_OPERATOR_NAME", ""),
+    "address": env_str("METROHUB_OPERATOR_ADDRESS", ""),
+    "phone": env_str("METROHUB_OPERATOR_PHONE", ""),
+    "email": env_str("METROHUB_OPERATOR_EMAIL", ""),
+}

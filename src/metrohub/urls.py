@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from metrohub.accounts.api import router as accounts_router
@@ -10,10 +11,12 @@ from metrohub.centers.api import router as centers_router
 from metrohub.core import views as core_views
 from metrohub.core.api import api
 from metrohub.experts.api import router as experts_router
+from metrohub.guides.api import router as guides_router
 from metrohub.legaltime.api import router as legaltime_router
 from metrohub.organisations.api import router as organisations_router
 from metrohub.panels.api import router as panels_router
 from metrohub.rulepacks.api import router as rulepacks_router
+from metrohub.search.api import router as search_router
 from metrohub.uncertainty.api import router as uncertainty_router
 
 api.add_router("/", accounts_router)
@@ -26,6 +29,8 @@ api.add_router("/", centers_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", cases_router)
 api.add_router("/", panels_router)
+api.add_router("/", guides_router)
+api.add_router("/", search_router)
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -48,4 +53,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("guides/", include("metrohub.guides.urls")),
+    path("search/", include("metrohub.search.urls")),
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "core/favicon.svg")),
 ]

@@ -12,4 +12,5 @@ def navigation(request):
         "nav_items": visible_items(user),
         "my_roles": assignments(user),
         "site_url": settings.SITE_URL,
+        "operator": settings.METROHUB_OPERATOR,
     }
