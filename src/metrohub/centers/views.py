@@ -1,13 +1,55 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from metrohub.catalogue.models import CapabilityLine
 from metrohub.catalogue.services import can_manage, can_review, flag_lines
+from metrohub.centers import registry
+from metrohub.centers.forms import RegistryForm
+from metrohub.centers.models import Center
+from metrohub.centers.registry import RegistryFilters
 from metrohub.centers.scope import public_centers
 
 
+PER_PAGE = 20
+REVOKED_SHOWN = 50
+
+
 def center_list(request):
-    return render(request, "centers/list.html", {"centers": public_centers()})
+    form = RegistryForm(request.GET or None)
+    filters = RegistryFilters()
+    if form.is_valid():
+        filters = RegistryFilters(**{k: v or "" for k, v in form.cleaned_data.items()})
+    active, revoked = registry.listed(filters)
+    page = Paginator(active, PER_PAGE).get_page(request.GET.get("page"))
+    revoked_rows = list(revoked[: REVOKED_SHOWN + 1])
+    provinces = registry.by_province(public_centers().exclude(status=Center.Status.REVOKED))
+    statuses = [(v, str(label)) for v, label in Center.Status.choices if v != "revoked"]
+    for province in provinces:
+        province["cells"] = [province["statuses"].get(value, 0) for value, _label in statuses]
+    chart = {
+        "provinces": [p["name"] for p in provinces],
+        "series": [
+            {"name": label, "data": [p["statuses"].get(value, 0) for p in provinces]}
+            for value, label in statuses
+        ],
+        "axis": str(_("Centers")),
+    }
+    return render(
+        request,
+        "centers/list.html",
+        {
+            "form": form,
+            "page": page,
+            "revoked": revoked_rows[:REVOKED_SHOWN],
+            "more_revoked": len(revoked_rows) > REVOKED_SHOWN,
+            "provinces": provinces,
+            "chart": chart,
+            "filtered": any(vars(filters).values()),
+            "breadcrumbs": [(_("Home"), reverse("core:home")), (_("Registry of centers"), "")],
+        },
+    )
 
 
 def center_detail(request, code: str):
@@ -28,6 +70,13 @@ def center_detail(request, code: str):
         "centers/detail.html",
         {
             "center": center,
+            "history": registry.history(center),
+            "sections": registry.profile_sections(center),
+            "breadcrumbs": [
+                (_("Home"), reverse("core:home")),
+                (_("Registry of centers"), reverse("centers:list")),
+                (center.name, ""),
+            ],
             "page": page,
             "can_manage": manager,
             "can_review": can_review(request.user, center),
