@@ -8,11 +8,11 @@ import pytest
 
 from metrohub.centers.models import Center
 from metrohub.centers.registry import (
+    SECTIONS,
     ProfileSection,
     RegistryFilters,
     by_province,
     listed,
-    SECTIONS,
 )
 from metrohub.eventlog.services import append_event
 from metrohub.organisations.models import Jurisdiction, Organisation

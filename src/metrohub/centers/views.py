@@ -11,7 +11,6 @@ from metrohub.centers.models import Center
 from metrohub.centers.registry import RegistryFilters
 from metrohub.centers.scope import public_centers
 
-
 PER_PAGE = 20
 REVOKED_SHOWN = 50
 
