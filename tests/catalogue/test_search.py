@@ -8,7 +8,14 @@ import pytest
 from metrohub.catalogue import search as search_module
 from metrohub.catalogue.lines import fold
 from metrohub.catalogue.models import CapabilityLine
-from metrohub.catalogue.search import Filters, facets, query_terms, search, search_page
+from metrohub.catalogue.search import (
+    Filters,
+    Term,
+    facets,
+    query_groups,
+    search,
+    search_page,
+)
 from metrohub.catalogue.services import find_capable
 
 QUERIES = [
@@ -28,21 +35,38 @@ QUERIES = [
     '"',
     "%",
     "_",
+    # Synonyms and unit spellings (the seeded table)
+    "万用表",
+    "扭矩扳手",
+    "Nm",
+    "nm",
+    "兆帕",
+    "压力表 兆帕",
+    "扭力扳手 N.m",
 ]
 
 
 def _reference(q: str) -> list[int]:
-    terms = query_terms(q)
+    """Plain Python: every term has an alternative in the search text (or, for a unit, the line's
+    unit is one of its spellings); ranked by the first term's best alternative."""
+    groups = query_groups(q)
+
+    def hit(line, term) -> bool:
+        return any(alt in line.search_text for alt in term) or line.unit in term.units
+
     lines = [
         line
         for line in CapabilityLine.objects.filter(status="published")
-        if all(term in line.search_text for term in terms)
+        if all(hit(line, term) for term in groups)
     ]
-    first = terms[0] if terms else ""
+    first = groups[0] if groups else Term([""])
+
+    def tier_for(key: str, alt: str) -> int:
+        return 0 if key == alt else 1 if key.startswith(alt) else 2 if alt in key else 3
 
     def rank(line):
         key = line.measurand_key
-        tier = 0 if key == first else 1 if key.startswith(first) else 2 if first in key else 3
+        tier = min(tier_for(key, alt) for alt in first)
         return (tier, not line.cnas, key if tier < 3 else "", line.pk)
 
     return [line.pk for line in sorted(lines, key=rank)]

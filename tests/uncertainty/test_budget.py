@@ -86,7 +86,14 @@ def test_the_error_named_in_the_issue(issue_budget):
     ("mutate", "expected"),
     [
         (lambda b: b.pop("measurands"), ("measurands", "is required")),
-        (lambda b: b.update(extra=1), ("extra", "unknown key")),
+        (
+            lambda b: b.update(extra=1),
+            (
+                "extra",
+                "unknown key; valid keys here: correlations, coverage, description, inputs, mcm, "
+                "measurands, report, title",
+            ),
+        ),
         (lambda b: b["measurands"][0].update(model="V*Q"), ("measurands[0].model",
                                                             "unknown name 'Q'")),
         (lambda b: b["measurands"][0].update(model="V.__class__"),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from metrohub.catalogue.models import CapabilityLine, ChangeRequest, MethodDocument
+from metrohub.catalogue.models import CapabilityLine, ChangeRequest, MethodDocument, SynonymGroup
 
 
 @admin.register(MethodDocument)
@@ -25,3 +25,10 @@ class ChangeRequestAdmin(admin.ModelAdmin):
     list_display = ["pk", "center", "action", "status", "proposed_at"]
     list_filter = ["status", "action"]
     raw_id_fields = ["center", "line", "proposed_by", "decided_by"]
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "note", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["variants", "note"]

@@ -280,3 +280,68 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.center.code} #{self.pk} {self.get_action_display()}"
+
+
+class SynonymGroup(models.Model):
+    """Names and spellings the catalogue search treats as one: a query containing any variant
+    also finds lines written with the others (万用表 ↔ 数字多用表; N·m ↔ Nm ↔ N.m).
+
+    Names compare case-insensitively, as the search text does. Unit spellings compare with their
+    case (Nm is newton metre; nm is nanometre)."""
+
+    class Kind(models.TextChoices):
+        NAME = "name", _("names of an instrument or quantity")
+        UNIT = "unit", _("spellings of a unit")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.NAME)
+    variants = models.TextField(
+        _("variants"),
+        max_length=1000,
+        help_text=_("Two to twenty variants, one per line or separated by commas."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self) -> str:
+        return " ↔ ".join(self.variant_list())
+
+    def variant_list(self) -> list[str]:
+        import re
+        import unicodedata
+
+        parts = re.split(r"[\n,，、;；]+", self.variants or "")
+        cleaned = [" ".join(unicodedata.normalize("NFKC", p).split()) for p in parts]
+        return list(dict.fromkeys(p for p in cleaned if p))
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        variants = self.variant_list()
+        if "\x00" in (self.variants or "") or any(
+            0xD800 <= ord(ch) <= 0xDFFF for ch in self.variants or ""
+        ):
+            raise ValidationError(
+                {"variants": _("The variants contain characters that cannot be stored.")}
+            )
+        if not 2 <= len(variants) <= 20:
+            raise ValidationError({"variants": _("Give two to twenty variants.")})
+        long = [v for v in variants if len(v) > 50]
+        if long:
+            raise ValidationError(
+                {"variants": _("A variant is at most 50 characters: %(v)s") % {"v": long[0][:60]}}
+            )
+        spaced = [v for v in variants if " " in v]
+        if spaced:
+            raise ValidationError(
+                {
+                    "variants": _(
+                        "A variant cannot contain a space (the search splits words at spaces): %(v)s"
+                    )
+                    % {"v": spaced[0]}
+                }
+            )

@@ -17,16 +17,20 @@ indexes in rank order, tier by tier, so the first pages are the exact best lines
 See docs/catalogue.md.
 """
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, CharField, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from metrohub.catalogue.documents import query_code_prefix
 from metrohub.catalogue.lines import fold
-from metrohub.catalogue.models import Area, CapabilityLine, ServiceKind
+from metrohub.catalogue.models import Area, CapabilityLine, ServiceKind, SynonymGroup
 from metrohub.centers.models import Center
 from metrohub.organisations.models import Jurisdiction
 
@@ -34,6 +38,95 @@ FTS_TABLE = "catalogue_line_fts"
 MAX_TERMS = 8
 # At most this many matching lines are counted, faceted and paged through.
 SEARCH_CAP = 2_000
+
+
+# ----------------------------------------------------------------------- synonyms and variants
+
+SYNONYMS_CACHE = "catalogue:synonyms"
+# Other processes see an administrator's change within this many seconds.
+SYNONYMS_TTL = 60
+MAX_ALTERNATIVES = 12
+
+
+def synonym_groups() -> list[tuple[str, list[str]]]:
+    """(kind, variants) of every synonym group, longest variants first, from a short cache."""
+    groups = cache.get(SYNONYMS_CACHE)
+    if groups is None:
+        groups = [
+            (group.kind, sorted(group.variant_list(), key=len, reverse=True))
+            for group in SynonymGroup.objects.all()
+        ]
+        cache.set(SYNONYMS_CACHE, groups, SYNONYMS_TTL)
+    return groups
+
+
+@receiver([post_save, post_delete], sender=SynonymGroup)
+def _forget_synonyms(**kwargs) -> None:
+    cache.delete(SYNONYMS_CACHE)
+
+
+def unit_spellings(unit: str) -> list[str]:
+    """The other spellings of a unit from the synonym table (exact, with case): 兆帕 → MPa."""
+    unit = unicodedata.normalize("NFKC", (unit or "").strip())
+    for kind, variants in synonym_groups():
+        if kind == SynonymGroup.Kind.UNIT and unit in variants:
+            return [v for v in variants if v != unit]
+    return []
+
+
+class Term(list):
+    """A query term's alternatives (folded strings). `units` holds a unit's spellings as lines
+    store them when the whole term is a unit (`Nm`, `兆帕`): the term then also matches lines in
+    that unit, since a line's unit is not part of its search text."""
+
+    units: tuple[str, ...] = ()
+
+
+def alternatives(raw: str) -> list[str]:
+    """A query term and its variants, folded: the term itself first. A name variant contained in
+    the term is replaced by each of its group's (case-insensitively); a unit spelling only where
+    the case matches, so that `Nm` (newton metre) does not turn `nm` (nanometre) into torque."""
+    raw = unicodedata.normalize("NFKC", raw)
+    folded = fold(raw)
+    found = [folded]
+    for kind, variants in synonym_groups():
+        for variant in variants:
+            if kind == SynonymGroup.Kind.UNIT:
+                hit = variant in raw
+                found += [fold(raw.replace(variant, other)) for other in variants] if hit else []
+            else:
+                hit = fold(variant) in folded
+                key = fold(variant)
+                found += [folded.replace(key, fold(other)) for other in variants] if hit else []
+            if hit:
+                break  # the longest variant the term contains stands for its group
+    return list(dict.fromkeys(t for t in found if t))[:MAX_ALTERNATIVES]
+
+
+def query_groups(q: str) -> list[list[str]]:
+    """The query's terms, each with its alternatives: a line matches when, for every term, its
+    search text contains one of the term's alternatives. A document code is one term, as is."""
+    text = (q or "").replace("\x00", "").strip()[:200]
+    if not text:
+        return []
+    code = query_code_prefix(text)
+    if code:
+        return [Term([fold(code)])]
+    raws = list(dict.fromkeys(unicodedata.normalize("NFKC", text).split()))
+    groups: list[list[str]] = []
+    for raw in raws:
+        term = Term(alternatives(raw))
+        term.units = next(
+            (
+                tuple(variants)
+                for kind, variants in synonym_groups()
+                if kind == SynonymGroup.Kind.UNIT and raw in variants
+            ),
+            (),
+        )
+        if term and term not in groups:
+            groups.append(term)
+    return groups[:MAX_TERMS]
 
 
 def query_terms(q: str) -> list[str]:
@@ -47,45 +140,74 @@ def query_terms(q: str) -> list[str]:
     return list(dict.fromkeys(fold(text).split()))[:MAX_TERMS]
 
 
-def _fts_match(terms: list[str]) -> str:
-    return " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
+def _fts_match(groups: list[list[str]]) -> str:
+    def quoted(term: str) -> str:
+        return '"' + term.replace('"', '""') + '"'
+
+    return " AND ".join(
+        "(" + " OR ".join(quoted(t) for t in alts) + ")" if len(alts) > 1 else quoted(alts[0])
+        for alts in groups
+    )
 
 
-def text_filter(queryset: QuerySet, terms: list[str]) -> QuerySet:
-    if not terms:
+def _any(lookup: str, alts: list[str]) -> Q:
+    condition = Q()
+    for term in alts:
+        condition |= Q(**{lookup: term})
+    return condition
+
+
+def _as_groups(terms) -> list[list[str]]:
+    """Plain terms (a list of strings) or groups of alternatives (Terms), as groups."""
+    return [Term([t]) if isinstance(t, str) else t for t in terms]
+
+
+def text_filter(queryset: QuerySet, terms) -> QuerySet:
+    """Lines whose search text contains, for every group, one of its alternatives."""
+    groups = _as_groups(terms)
+    if not groups:
         return queryset
     if connection.vendor == "sqlite":
-        long_terms = [t for t in terms if len(t) >= 3]
-        if long_terms:
+        # FTS5's trigram index answers alternatives of three characters or more.
+        indexed = [
+            alts
+            for alts in groups
+            if all(len(t) >= 3 for t in alts) and not getattr(alts, "units", ())
+        ]
+        if indexed:
             queryset = queryset.filter(
                 pk__in=RawSQL(  # noqa: S611  (constant SQL; the query is a bound parameter)
                     f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
-                    [_fts_match(long_terms)],
+                    [_fts_match(indexed)],
                 )
             )
-        terms = [t for t in terms if len(t) < 3]
-    for term in terms:
-        queryset = queryset.filter(search_text__contains=term)
+        groups = [alts for alts in groups if alts not in indexed]
+    for alts in groups:
+        condition = _any("search_text__contains", alts)
+        if getattr(alts, "units", ()):
+            condition |= Q(unit__in=alts.units)
+        queryset = queryset.filter(condition)
     return queryset
 
 
-def _tier(first: str) -> Case:
+def _tier(first: list[str]) -> Case:
     return Case(
-        When(measurand_key=first, then=Value(0)),
-        When(measurand_key__startswith=first, then=Value(1)),
-        When(measurand_key__contains=first, then=Value(2)),
+        When(_any("measurand_key", first), then=Value(0)),
+        When(_any("measurand_key__startswith", first), then=Value(1)),
+        When(_any("measurand_key__contains", first), then=Value(2)),
         default=Value(3),
         output_field=IntegerField(),
     )
 
 
-def ranked(queryset: QuerySet, terms: list[str]) -> QuerySet:
-    if not terms:
+def ranked(queryset: QuerySet, terms) -> QuerySet:
+    groups = _as_groups(terms)
+    if not groups:
         return queryset.order_by("center__code", "area", "measurand_key", "pk")
-    first = terms[0]
+    first = groups[0]
     # Within the last tier the measurand does not order (so that tier can be walked by index).
     key = Case(
-        When(measurand_key__contains=first, then="measurand_key"),
+        When(_any("measurand_key__contains", first), then="measurand_key"),
         default=Value(""),
         output_field=CharField(),
     )
@@ -94,7 +216,10 @@ def ranked(queryset: QuerySet, terms: list[str]) -> QuerySet:
     )
 
 
-def tier_of(measurand_key: str, first: str) -> int:
+def tier_of(measurand_key: str, first) -> int:
+    """The rank tier of a measurand for the first term (a string, or its alternatives)."""
+    if not isinstance(first, str):
+        return min(tier_of(measurand_key, term) for term in first)
     if measurand_key == first:
         return 0
     if measurand_key.startswith(first):
@@ -119,7 +244,7 @@ def base_queryset() -> QuerySet:
 def matching(filters: Filters, queryset: QuerySet | None = None) -> QuerySet:
     """Published lines matching the query and filters, unordered."""
     queryset = base_queryset() if queryset is None else queryset
-    queryset = text_filter(queryset, query_terms(filters.q))
+    queryset = text_filter(queryset, query_groups(filters.q))
     # PostgreSQL text cannot hold NUL; no stored value contains one.
     filters = Filters(**{k: str(v or "").replace("\x00", "") for k, v in vars(filters).items()})
     if filters.area:
@@ -138,7 +263,7 @@ def matching(filters: Filters, queryset: QuerySet | None = None) -> QuerySet:
 def search(filters: Filters, queryset: QuerySet | None = None) -> QuerySet:
     """Published lines matching the query and filters, best first (all of them: for exports and
     the structured query; pages use `search_page`)."""
-    return ranked(matching(filters, queryset).select_related("center"), query_terms(filters.q))
+    return ranked(matching(filters, queryset).select_related("center"), query_groups(filters.q))
 
 
 @dataclass
@@ -164,7 +289,7 @@ def search_page(
 ) -> SearchPage:
     """One page of a search, its count (exact up to SEARCH_CAP) and its facets (over the same
     lines the count covers). Pages go no further than the cap."""
-    terms = query_terms(filters.q)
+    terms = query_groups(filters.q)
     matches = matching(filters)
     sample = list(
         matches.order_by().values_list("area", "kind", "region_code", "center_id")[: SEARCH_CAP + 1]
@@ -206,7 +331,7 @@ def measurand_keys() -> list[str]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def _walk(matches: QuerySet, first: str, need: int) -> list[int]:
+def _walk(matches: QuerySet, first: list[str], need: int) -> list[int]:
     """The ids of the best `need` matching lines in rank order, walking indexes: per measurand in
     tiers 0-2 (whose lines all contain the first term), then the rest of the matches by id."""
     tiers: dict[int, list[str]] = {0: [], 1: [], 2: []}
@@ -225,7 +350,7 @@ def _walk(matches: QuerySet, first: str, need: int) -> list[int]:
                 )
                 if len(ids) >= need:
                     return ids
-    rest = matches.exclude(measurand_key__contains=first)
+    rest = matches.exclude(_any("measurand_key__contains", first))
     for cnas in (True, False):
         ids += rest.filter(cnas=cnas).order_by("pk").values_list("pk", flat=True)[: need - len(ids)]
         if len(ids) >= need:

@@ -28,7 +28,7 @@ from metrohub.catalogue.models import (
     MethodDocument,
 )
 from metrohub.catalogue.rows import HEADERS, clean_row
-from metrohub.catalogue.search import Filters, search
+from metrohub.catalogue.search import Filters, search, unit_spellings
 from metrohub.centers.scope import managed_centers, regulated_centers
 from metrohub.eventlog.services import append_event
 
@@ -389,6 +389,17 @@ class Match:
     unit: str
 
 
+def _canonical_unit(unit: str) -> str:
+    """The catalogue's code for a unit as typed, trying its spellings from the synonym table
+    (兆帕, Nm) when the unit module does not know the one given."""
+    for spelling in [unit, *unit_spellings(unit)]:
+        try:
+            return units.canonical_unit(spelling)
+        except units.UnitError:
+            continue
+    raise ValidationError({"unit": [_("Unknown unit.")]})
+
+
 def find_capable(
     *,
     quantity: str,
@@ -402,10 +413,7 @@ def find_capable(
     """Published lines whose range covers the value and whose expanded uncertainty at that value
     is no larger than the one needed; smallest uncertainty first. Lines stating only an accuracy
     class or MPE state no uncertainty and are left out."""
-    try:
-        unit = units.canonical_unit(unit)
-    except units.UnitError:
-        raise ValidationError({"unit": [_("Unknown unit.")]}) from None
+    unit = _canonical_unit(unit)
     base = units.to_base(value, unit)
     eps = abs(base) * 1e-9 + 1e-300
     queryset = search(Filters(q=quantity, kind=kind)).filter(

@@ -100,7 +100,8 @@ class _Checker:
             return None
         for key in value:
             if key not in allowed:
-                self.error(_join(path, key), "unknown_key")
+                # Name the keys that are valid here, so a typo is fixed without the manual.
+                self.error(_join(path, key), "unknown_key", allowed=", ".join(sorted(allowed)))
         return value
 
     def items(

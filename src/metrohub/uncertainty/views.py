@@ -4,6 +4,7 @@ the budget (JSON) and the report (PDF). Public: evaluating a budget needs no acc
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -19,6 +20,7 @@ from scipy import stats
 
 from . import services
 from .budget import METHODS, BudgetError, evaluate, parse_budget
+from .forms import InputFormSet, ModelForm, budget_from_forms, initial_from_budget
 
 TEMPLATE = "uncertainty/calculator.html"
 
@@ -73,9 +75,21 @@ def _evaluate(document: Any, method: str) -> tuple[dict | None, list[dict], list
         return None, services.field_errors(exc.details), notices
 
 
-def _page(request, text: str, method: str, result=None, errors=(), notices=()):
+def _builder(document: Any = None) -> tuple[ModelForm, InputFormSet]:
+    """Unbound forms showing `document` (the sample when it cannot be shown as rows)."""
+    initial = initial_from_budget(document) if document is not None else None
+    initial = initial or initial_from_budget(services.SAMPLE_BUDGET)
+    model, rows = initial
+    return ModelForm(prefix="model", initial=model), InputFormSet(prefix="inputs", initial=rows)
+
+
+def _page(request, text: str, method: str, result=None, errors=(), notices=(), builder=None):
     lang = "zh" if services.engine_language() == "zh-hans" else "en"
+    model_form, input_forms = builder or _builder()
     context = {
+        "model_form": model_form,
+        "input_forms": input_forms,
+        "mode": "form" if builder is not None and builder[0].is_bound else "json",
         "text": text,
         "method": method,
         "methods": [
@@ -96,13 +110,48 @@ def _page(request, text: str, method: str, result=None, errors=(), notices=()):
 def calculator(request):
     if request.method == "GET":
         return _page(request, services.sample_text(), "both")
+    if request.POST.get("mode") == "form":
+        return _calculate_from_form(request)
     method = _method(request)
     text, document, errors = _read(request)
     notices: list[str] = []
     result = None
     if not errors:
         result, errors, notices = _evaluate(document, method)
-    return _page(request, text, method, result, errors, notices)
+    builder = _builder(document) if document is not None else None
+    return _page(request, text, method, result, errors, notices, builder=builder)
+
+
+def _calculate_from_form(request):
+    """The model and inputs from the form, evaluated as the budget they make; the budget is
+    shown in the JSON box too, for those who want to keep or edit it."""
+    method = _method(request)
+    model = ModelForm(request.POST, prefix="model")
+    inputs = InputFormSet(request.POST, prefix="inputs")
+    if not (model.is_valid() and inputs.is_valid()):
+        return _page(request, "", method, builder=(model, inputs))
+    document = budget_from_forms(model, inputs)
+    result, errors, notices = _evaluate(document, method)
+    kept = [f for f in inputs.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    general = []
+    for error in errors:
+        path, message = error["field"], error["message"]
+        row = re.match(r"^inputs\[(\d+)\]\.?(.*)$", path)
+        if row and int(row.group(1)) < len(kept):
+            kept[int(row.group(1))].add_error(None, f"{row.group(2) or path}: {message}")
+        elif path.startswith("measurands[0].model"):
+            model.add_error("model", message)
+        else:
+            general.append(error)
+    return _page(
+        request,
+        services.dumps_budget(document),
+        method,
+        result,
+        general if result is None else [],
+        notices,
+        builder=(model, inputs),
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -87,3 +87,27 @@
   document.addEventListener("htmx:afterSettle", (event) => drawAll(event.target));
   window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));
 })();
+
+// The model builder: "Add an input" copies the empty row of the formset (a <template>) and counts
+// it in the management form, so the server sees one more row. Without script the rows shown are
+// the ones there are, and each can still be removed with its box.
+(() => {
+  "use strict";
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const button = document.querySelector("[data-add-row]");
+    const template = document.getElementById("uc-empty-row");
+    const total = document.getElementById("id_inputs-TOTAL_FORMS");
+    const body = document.querySelector("[data-rows]");
+    if (!button || !template || !total || !body) return;
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const index = Number(total.value);
+      const html = template.innerHTML.replace(/__prefix__/g, String(index));
+      body.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+      const first = body.lastElementChild && body.lastElementChild.querySelector("input");
+      if (first) first.focus();
+    });
+  });
+})();
