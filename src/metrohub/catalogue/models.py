@@ -195,7 +195,9 @@ class CapabilityLine(models.Model):
         elif form == UncertaintyForm.RANGE:
             body = f"({text(self.u_value)}~{text(self.u_value_max)})"
         elif form == UncertaintyForm.FORMULA:
-            body = f"({self.u_formula})"
+            from metrohub.catalogue.formulas import pretty
+
+            body = f"({pretty(self.u_formula)})"
         else:
             body = "[" + "; ".join(f"{x}: {u}" for x, u in self.u_table) + "]"
         coverage = []

@@ -8,3 +8,13 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Error pages: "Back to the previous page" where there is one to go back to.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("[data-back]")) {
+    if (window.history.length > 1) {
+      button.hidden = false;
+      button.addEventListener("click", () => window.history.back());
+    }
+  }
+});
