@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from metrohub.accounts.models import Role
 from metrohub.accounts.roles import assignments, holds
@@ -339,7 +340,7 @@ def _attr_text(item, attr: str) -> str:
 
 
 def _materials(read: _Reader, cites: Citations) -> list[dict]:
-    element = _("materials")
+    element = pgettext("service guide", "materials")
     out = []
     for m in getattr(read.pack, "materials", []):
         out.append(
@@ -462,7 +463,7 @@ def _fees(read: _Reader, cites: Citations) -> dict:
 
 
 def _results(read: _Reader, cites: Citations, path: list[str]) -> list[dict]:
-    element = _("result")
+    element = pgettext("service guide", "result")
     on_path = set(zip(path, path[1:], strict=False))
     out = []
     for t in read.pack.transitions:

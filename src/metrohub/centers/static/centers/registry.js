@@ -19,7 +19,7 @@
       legend: { top: 0 },
       grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", renderMode: "richText", axisPointer: { type: "shadow" } },
-      xAxis: { type: "value", minInterval: 1, name: data.axis },
+      xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: data.provinces, inverse: true },
       series: data.series.map((s) => ({
         name: s.name,
