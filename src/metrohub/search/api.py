@@ -9,36 +9,36 @@ from metrohub.search.services import site_search
 router = Router(tags=["search"])
 
 
-class SearchIn(Schema):
+class SiteSearchIn(Schema):
     q: str = Field("", max_length=200, description="Words to find (at most 200 characters)")
 
 
-class Hit(Schema):
+class SiteSearchHit(Schema):
     title: str
     subtitle: str
     url: str
 
 
-class Group(Schema):
+class SiteSearchGroup(Schema):
     kind: str
     label: str
     count: int
     count_exact: bool
     more: bool
     more_url: str
-    results: list[Hit]
+    results: list[SiteSearchHit]
 
 
-class SearchOut(Schema):
+class SiteSearchOut(Schema):
     q: str
-    groups: list[Group]
+    groups: list[SiteSearchGroup]
 
 
 @router.get(
     "/search",
-    response={200: SearchOut, **ERRORS},
+    response={200: SiteSearchOut, **ERRORS},
     auth=None,
     summary="Search centers, capabilities, public notices and service guides at once",
 )
-def search(request, query: Query[SearchIn]):
+def search(request, query: Query[SiteSearchIn]):
     return site_search(query.q, lang=get_language() or "zh-hans")
