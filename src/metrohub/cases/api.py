@@ -13,6 +13,7 @@ from metrohub.cases import application, services
 from metrohub.cases.models import Case, Material, Objection, Obligation
 from metrohub.cases.uploads import ALLOWED
 from metrohub.core.api import ERRORS, WRITE_ERRORS, optional_auth
+from metrohub.core.uploads import read_upload
 from metrohub.eventlog.services import history
 
 router = Router(tags=["cases"])
@@ -406,7 +407,7 @@ def upload_material(
         actor=request.user,
         case=case,
         code=code[:64],
-        content=file.read(),
+        content=read_upload(file),
         filename=file.name or "",
         idempotency_key=idempotency_key,
     )

@@ -23,6 +23,7 @@ from metrohub.cases.forms import (
 )
 from metrohub.cases.models import Material, Objection
 from metrohub.core.permissions import permission_required
+from metrohub.core.uploads import read_upload
 from metrohub.eventlog.services import history
 
 
@@ -183,7 +184,7 @@ def material_upload(request, pk: int):
             actor=request.user,
             case=case,
             code=form.cleaned_data["code"],
-            content=upload.read(),
+            content=read_upload(upload),
             filename=upload.name,
         )
     except ValidationError as exc:
