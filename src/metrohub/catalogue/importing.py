@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from metrohub.catalogue.rows import CHOICES, COLUMN_KEYS, COLUMNS, HEADERS, line_to_row
+from metrohub.core.exports import neutralise_row
 
 SHEET = "能力目录"
 LISTS_SHEET = "选项"
@@ -56,7 +57,7 @@ def workbook(rows=()) -> Workbook:
         sheet.add_data_validation(validation)
     lists.sheet_state = "hidden"
     for row in rows:
-        sheet.append([row.get(key, "") for key in COLUMN_KEYS])
+        sheet.append(neutralise_row(row.get(key, "") for key in COLUMN_KEYS))
     return book
 
 
@@ -122,7 +123,7 @@ def csv_text(rows) -> str:
     writer = csv.writer(buffer)
     writer.writerow([column.header for column in COLUMNS])
     for row in rows:
-        writer.writerow([row.get(key, "") for key in COLUMN_KEYS])
+        writer.writerow(neutralise_row(row.get(key, "") for key in COLUMN_KEYS))
     return "\ufeff" + buffer.getvalue()  # BOM: Excel opens UTF-8 CSV correctly
 
 
