@@ -98,3 +98,15 @@ def test_find_page(client, world):
         {"quantity": "压力", "value": "10", "unit": "MPa", "uncertainty": "0.0025"},
     ).content.decode()
     assert "数字压力计" in page and "@demo.metrohub.localhost" in page
+
+
+def test_import_page_refuses_a_file_over_the_row_limit_and_writes_nothing(client_for, world, row):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = CapabilityLine.objects.count()
+    text = importing.csv_text([row(i) for i in range(importing.MAX_ROWS + 1)])
+    upload = SimpleUploadedFile("lines.csv", text.encode("utf-8"))
+    page = client_for("director").post("/catalogue/centers/CQ-AUTO/import/", {"file": upload})
+    assert page.status_code == 200
+    assert "文件超过 20,000 行；每次最多导入 20,000 行（请拆分文件）。" in page.content.decode()
+    assert CapabilityLine.objects.count() == before

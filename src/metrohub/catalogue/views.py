@@ -25,6 +25,7 @@ from metrohub.catalogue.services import (
 )
 from metrohub.centers.scope import managed_centers, public_centers
 from metrohub.core.permissions import permission_required
+from metrohub.core.uploads import read_upload
 from metrohub.eventlog.services import history
 
 EXPORT_LIMIT = 20000
@@ -156,7 +157,9 @@ def import_page(request, code: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = importing.read_rows(upload.read(), filename=upload.name)
+            rows = importing.read_rows(read_upload(upload), filename=upload.name)
+        except ValidationError as exc:
+            form.add_error("file", exc.message_dict["file"])
         except importing.FileError as exc:
             form.add_error("file", str(exc))
         else:
