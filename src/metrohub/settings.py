@@ -15,6 +15,7 @@ from metrohub.core.env import (
     data_dir,
     env_bool,
     env_choice,
+    env_header,
     env_int,
     env_list,
     env_str,
@@ -62,14 +63,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it sees every answer Django makes, even for exceptions raised in middleware.
+    "metrohub.core.middleware.ApiErrorSchemaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "metrohub.core.middleware.ChineseFirstLocaleMiddleware",
-    "metrohub.core.middleware.RejectNulMiddleware",
+    "metrohub.core.middleware.RejectUnstorableTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "metrohub.core.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -242,6 +246,19 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("METROHUB_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS behind a TLS-terminating proxy (docs/operations.md): the header the proxy sets on requests
+# that came in over HTTPS (`X-Forwarded-Proto: https`), redirecting plain HTTP, and HSTS. Off by
+# default so that `make run` on http://127.0.0.1 keeps working.
+SECURE_PROXY_SSL_HEADER = env_header("METROHUB_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = env_bool("METROHUB_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's health check speaks plain HTTP
+SECURE_HSTS_SECONDS = env_int("METROHUB_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("METROHUB_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("METROHUB_HSTS_PRELOAD", False)
+
+# Personal API tokens expire: at most this many days after they are issued, whatever was asked.
+METROHUB_API_TOKEN_MAX_DAYS = env_int("METROHUB_API_TOKEN_MAX_DAYS", 180, minimum=1)
 
 NINJA_PAGINATION_PER_PAGE = 50
 

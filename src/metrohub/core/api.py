@@ -82,7 +82,7 @@ def error_response(request, status: int, code: str, message: str, errors=None):
     return api.create_response(request, body, status=status)
 
 
-_CODES = {
+CODES = {
     400: "bad_request",
     401: "unauthenticated",
     403: "forbidden",
@@ -105,7 +105,7 @@ def on_http_error(request, exc: HttpError):
         message = _("Your role does not allow this.")
     if status == 400 and message == "Cannot parse request body":
         message = _("The request body is not valid JSON.")
-    return error_response(request, status, _CODES.get(status, "error"), message)
+    return error_response(request, status, CODES.get(status, "error"), message)
 
 
 @api.exception_handler(NinjaValidationError)
