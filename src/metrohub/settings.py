@@ -18,6 +18,7 @@ from metrohub.core.env import (
     env_header,
     env_int,
     env_list,
+    env_rates,
     env_str,
     secret_key,
 )
@@ -225,7 +226,29 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("METROHUB_FROM_EMAIL", "Metrohub <noreply@metrohub.localhost>")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process: memory. Several app servers: the database (run `metrohub createcachetable`), so
+# that rate limits count every server's requests together.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if env_choice("METROHUB_CACHE", ("memory", "database"), "memory") == "memory"
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "metrohub_cache"}
+}
+
+# Public endpoints that cost are rate-limited per client (metrohub.core.ratelimit); behind a
+# reverse proxy the client is read from X-Forwarded-For when the request comes from one of these.
+METROHUB_TRUSTED_PROXIES = env_list("METROHUB_TRUSTED_PROXIES", [])
+METROHUB_RATE_LIMITS_ENABLED = env_bool("METROHUB_RATE_LIMITS_ENABLED", True)
+METROHUB_DEFAULT_RATES = {
+    "search": "60/m",  # catalogue and registry searches, pages and API
+    "export": "10/m",  # spreadsheets of search results
+    "objection": "5/10m",  # objections filed during a public notice
+    "verification": "30/m",  # certificate and report verification
+    "calculator": "60/m",  # the deadline calculator
+    "evaluation": "10/m",  # uncertainty evaluations (page, report, API)
+    "login": "20/10m",  # log-in attempts from one address (django-axes locks per username too)
+}
+METROHUB_RATES = env_rates("METROHUB_RATE_LIMITS", METROHUB_DEFAULT_RATES)
+AXES_CLIENT_IP_CALLABLE = "metrohub.core.ratelimit.client_address"
 
 # Strict policy: no inline script or style anywhere; everything is served from this site.
 SECURE_CSP = {

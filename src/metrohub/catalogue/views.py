@@ -25,6 +25,7 @@ from metrohub.catalogue.services import (
 )
 from metrohub.centers.scope import managed_centers, public_centers
 from metrohub.core.permissions import permission_required
+from metrohub.core.ratelimit import rate_limited
 from metrohub.core.uploads import read_upload
 from metrohub.eventlog.services import history
 
@@ -39,6 +40,7 @@ def _filters(request) -> tuple[SearchForm, Filters]:
     return form, Filters()
 
 
+@rate_limited("search")
 def search_page(request):
     form, filters = _filters(request)
     try:
@@ -62,6 +64,7 @@ def search_page(request):
     )
 
 
+@rate_limited("search")
 def find_page(request):
     form = FindForm(request.GET or None)
     matches = None
@@ -119,6 +122,7 @@ def _export(lines, fmt: str, filename: str) -> HttpResponse:
     return response
 
 
+@rate_limited("export")
 def export_search(request, fmt: str):
     if fmt not in FORMATS:
         raise Http404
@@ -126,6 +130,7 @@ def export_search(request, fmt: str):
     return _export(search(filters), fmt, "capabilities")
 
 
+@rate_limited("export")
 def export_center(request, code: str, fmt: str):
     if fmt not in FORMATS:
         raise Http404

@@ -30,7 +30,15 @@ class ErrorOut(Schema):
 
 
 # Declared on every operation so the OpenAPI document says what can come back.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
 WRITE_ERRORS = {**ERRORS, 409: ErrorOut}
 
 
