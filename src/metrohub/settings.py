@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "metrohub.catalogue",
     "metrohub.cases",
     "metrohub.panels",
+    "metrohub.jobs",
 ]
 
 MIDDLEWARE = [
