@@ -42,16 +42,25 @@ def test_the_procedures_reminders_are_a_registered_daily_job():
         registry.get("nope")
 
 
+def _names(runs) -> list[str]:
+    return [run.job for run in runs]
+
+
 @pytest.mark.django_db
 def test_a_job_runs_from_its_time_on_once_a_day(counting_job):
-    assert [r.job for r in services.run_due(at(2, 29))] == ["remind"]
+    assert _names(services.run_due(at(0, 59))) == []
+    assert _names(services.run_due(at(2, 29))) == ["remind", "eventlog-checkpoint"]
     assert counting_job == []
     runs = services.run_due(at(2, 30))
     assert [(r.job, r.day, r.ok, r.message) for r in runs] == [
         ("test-counting", dt.date(2025, 10, 14), True, "run 1")
     ]
     assert services.run_due(at(23, 59)) == []
-    assert [r.job for r in services.run_due(at(2, 30, day=15))] == ["remind", "test-counting"]
+    assert _names(services.run_due(at(2, 30, day=15))) == [
+        "remind",
+        "eventlog-checkpoint",
+        "test-counting",
+    ]
     assert len(counting_job) == 2
 
 
@@ -102,12 +111,17 @@ def test_concurrent_schedulers_run_a_job_exactly_once(counting_job):
         thread.join()
     assert errors == []
     assert counting_job == [1]
-    assert sorted(job for jobs in outcomes for job in jobs) == ["remind", "test-counting"]
-    assert JobRun.objects.filter(day=dt.date(2025, 10, 14)).count() == 2
+    assert sorted(job for jobs in outcomes for job in jobs) == [
+        "eventlog-checkpoint",
+        "remind",
+        "test-counting",
+    ]
+    assert JobRun.objects.filter(day=dt.date(2025, 10, 14)).count() == 3
 
 
 def test_a_scheduler_sleeps_until_the_next_job_at_most_five_minutes(counting_job):
     assert services.seconds_until_next(at(2, 29)) == 60
+    assert services.seconds_until_next(at(1, 58)) == 120
     assert services.seconds_until_next(at(0, 0)) == services.LONGEST_SLEEP
     assert services.seconds_until_next(at(23, 59)) == services.LONGEST_SLEEP
     late = dt.datetime(2025, 10, 14, 0, 59, 30, tzinfo=SHANGHAI)
