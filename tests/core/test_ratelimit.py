@@ -126,3 +126,19 @@ def test_rates_are_read_as_written():
     assert parse_rate("1000/d") == Rate(1000, 86400)
     with pytest.raises(ValueError):
         parse_rate("fast")
+
+
+def test_a_forwarded_value_that_is_no_address_is_not_believed(limits, world):
+    from django.test import RequestFactory
+
+    from metrohub.core.ratelimit import client_address
+
+    limits.METROHUB_TRUSTED_PROXIES = ["127.0.0.1"]
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="x'; --")
+    assert client_address(request) == "127.0.0.1"
+    assert client_address(RequestFactory().get("/", REMOTE_ADDR="")) is None
+    proxy = Client(REMOTE_ADDR="127.0.0.1")
+    response = proxy.post(
+        "/accounts/login/", {"username": "nobody", "password": "x"}, HTTP_X_FORWARDED_FOR="junk"
+    )
+    assert response.status_code == 200  # the failure is recorded with the proxy's address

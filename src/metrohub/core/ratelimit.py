@@ -20,18 +20,29 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 
-def client_address(request) -> str:
+def client_address(request) -> str | None:
     """The client's address: REMOTE_ADDR, or behind a trusted proxy (METROHUB_TRUSTED_PROXIES)
-    the nearest address in X-Forwarded-For that is not one of those proxies."""
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    the nearest address in X-Forwarded-For that is not one of those proxies. None when there is
+    none (a request made inside the process): django-axes, which uses this too, stores it."""
+    remote = request.META.get("REMOTE_ADDR") or None
     trusted = settings.METROHUB_TRUSTED_PROXIES
-    if not trusted or not _in(remote, trusted):
+    if remote is None or not trusted or not _in(remote, trusted):
         return remote
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     for address in reversed([part for part in forwarded if part]):
+        if not _valid(address):
+            break  # not an address: the proxy's is the best known
         if not _in(address, trusted):
             return address
     return remote
+
+
+def _valid(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
 
 
 def _in(address: str, networks) -> bool:
@@ -68,7 +79,7 @@ def requester(request) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    return f"ip:{client_address(request)}"
+    return f"ip:{client_address(request) or 'unknown'}"
 
 
 def throttled_response(request, retry_after: int) -> HttpResponse:
