@@ -74,8 +74,9 @@ def report(apps: int, rows: list[dict]) -> None:
     )
     for row in rows:
         ratio = float(row["95%"]) / max(float(baseline["95%"]), 1.0)
+        name = f"{row['Type']} {row['Name']}".strip()
         print(
-            f"{row['Name']:<26}{row['Request Count']:>8}{row['Failure Count']:>6}"
+            f"{name:<26}{row['Request Count']:>8}{row['Failure Count']:>6}"
             f"{row['50%']:>7}{row['95%']:>7}{row['99%']:>7}{float(row['Requests/s']):>8.1f}"
             f"{ratio:>9.1f}×"
         )
