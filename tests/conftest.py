@@ -111,3 +111,6 @@ def pytest_configure(config):
     # The demo's procedure cases (every stage of every pack, walked through the engine) take
     # seconds; tests that need them build them (tests/cases/test_commands.py).
     settings.METROHUB_DEMO_CASES = False
+    # Rate limits count per process across the whole session; tests of them turn them on
+    # (tests/core/test_ratelimit.py), other tests must not trip over each other's requests.
+    settings.METROHUB_RATE_LIMITS_ENABLED = False

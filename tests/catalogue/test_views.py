@@ -98,3 +98,44 @@ def test_find_page(client, world):
         {"quantity": "压力", "value": "10", "unit": "MPa", "uncertainty": "0.0025"},
     ).content.decode()
     assert "数字压力计" in page and "@demo.metrohub.localhost" in page
+
+
+def test_import_page_refuses_a_file_over_the_row_limit_and_writes_nothing(client_for, world, row):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = CapabilityLine.objects.count()
+    text = importing.csv_text([row(i) for i in range(importing.MAX_ROWS + 1)])
+    upload = SimpleUploadedFile("lines.csv", text.encode("utf-8"))
+    page = client_for("director").post("/catalogue/centers/CQ-AUTO/import/", {"file": upload})
+    assert page.status_code == 200
+    assert "文件超过 20,000 行；每次最多导入 20,000 行（请拆分文件）。" in page.content.decode()
+    assert CapabilityLine.objects.count() == before
+
+
+def test_overlong_change_reasons_and_notes_are_refused_in_the_service(world, user_for):
+    import pytest
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from metrohub.catalogue.services import decide_change, propose_change
+
+    line = CapabilityLine.objects.filter(center__code="CQ-AUTO", status="published").first()
+    before = ChangeRequest.objects.count()
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        propose_change(
+            actor=user_for("director"),
+            center=line.center,
+            action="withdraw",
+            line=line,
+            reason="理" * 100_000,
+        )
+    assert refused.value.message_dict == {"reason": ["此文本超过 2000 个字符。"]}
+    assert ChangeRequest.objects.count() == before
+    change = propose_change(
+        actor=user_for("director"), center=line.center, action="withdraw", line=line, reason="停用"
+    )
+    with pytest.raises(ValidationError) as refused:
+        decide_change(actor=user_for("regulator"), change=change, approve=True, note="注" * 2001)
+    assert list(refused.value.message_dict) == ["note"]
+    change.refresh_from_db()
+    assert change.status == "proposed"

@@ -54,3 +54,13 @@ def test_invalid_credit_code_names_the_field(user_for):
 def test_other_roles_may_not_register(user_for, role):
     with pytest.raises(PermissionDenied):
         register_organisation(actor=user_for(role), **GOOD)
+
+
+def test_an_overlong_name_is_refused_naming_the_field_and_nothing_written(user_for):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        register_organisation(actor=user_for("regulator"), **{**GOOD, "name": "名" * 100_000})
+    assert list(refused.value.message_dict) == ["name"]
+    assert "200" in refused.value.message_dict["name"][0]
+    assert not Organisation.objects.filter(credit_code=GOOD["credit_code"]).exists()

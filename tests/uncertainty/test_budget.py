@@ -201,3 +201,10 @@ def test_evaluate_does_not_modify_its_input(issue_budget):
     before = copy.deepcopy(issue_budget)
     evaluate(issue_budget, method="gum")
     assert issue_budget == before
+
+
+def test_texts_of_a_budget_are_bounded(issue_budget):
+    budget = copy.deepcopy(issue_budget)
+    budget["title"] = "长" * 100_000
+    assert _errors(budget) == [("title", "must not be longer than 2000 characters")]
+    assert messages.render("too_long", {"maximum": 2000}, "zh-hans") == "不能超过 2000 个字符"

@@ -106,7 +106,7 @@ def test_upload_replaces_the_text(client, world, gum_443):
 def test_page_limits_monte_carlo_trials(client, world, gum_443):
     gum_443["mcm"] = {"trials": 5_000_000}
     text = _text(client.post(PAGE, {"budget": json.dumps(gum_443)}))
-    assert "mcm.trials : 本页面最多进行 2,000,000 次试验" in text
+    assert "mcm.trials : 本页面对此预算最多进行 2,000,000 次试验；登录后可将更大的评定" in text
     gum_443["mcm"] = {"adaptive": True, "significant_digits": 1, "seed": 1}
     text = _text(client.post(PAGE, {"budget": json.dumps(gum_443)}))
     assert "自适应蒙特卡洛法最多进行 2,000,000 次试验" in text
@@ -160,3 +160,40 @@ def test_pdf_of_a_bad_budget_shows_the_errors(client, world, bad_budget):
 
 def test_report_is_post_only(client, world):
     assert client.get(PAGE + "report.pdf").status_code == 405
+
+
+def _wide_budget(inputs: int, trials: int) -> dict:
+    return {
+        "measurands": [{"symbol": "Y", "model": " + ".join(f"x{i}" for i in range(inputs))}],
+        "inputs": [
+            {
+                "symbol": f"x{i}",
+                "value": 1.0,
+                "uncertainty": {"distribution": "rectangular", "half_width": 0.1},
+            }
+            for i in range(inputs)
+        ],
+        "mcm": {"trials": trials, "seed": 1},
+    }
+
+
+def test_anonymous_runs_are_bounded_by_their_draws_too(client, world):
+    # 200 inputs x 2,000,000 trials: 400 million draws, 5.4 s of the server's time.
+    budget = json.dumps(_wide_budget(200, 2_000_000))
+    text = _text(client.post(PAGE, {"budget": budget}))
+    assert "mcm.trials : 本页面对此预算最多进行 50,000 次试验；登录后可将更大的评定" in text
+    assert "Y = 200.0" not in text
+
+
+def test_a_signed_in_persons_large_run_is_queued(client_for, world):
+    from metrohub.uncertainty import services as uncertainty_services
+
+    budget = json.dumps(_wide_budget(200, 60_000))
+    response = client_for("industry").post(PAGE, {"budget": budget})
+    text = _text(response)
+    assert "60,000 次试验的蒙特卡洛评定已作为后台任务排队" in text
+    assert "Y = 200.0 ± 1.6，k = 2" in text  # the GUM result now, the Monte Carlo one later
+    task_id = text.split("已作为后台任务排队（", 1)[1].split("）", 1)[0]
+    owner = world["users"]["industry_user"].pk
+    found, _outcome = uncertainty_services.owned_outcome(task_id, owner)
+    assert found

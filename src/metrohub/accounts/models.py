@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -113,8 +114,15 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
+        """Not revoked, not expired, and younger than the longest lifetime allowed now (which
+        also ends tokens issued without an expiry, or before the maximum was lowered)."""
         now = timezone.now()
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+        oldest = now - timedelta(days=settings.METROHUB_API_TOKEN_MAX_DAYS)
+        return (
+            self.revoked_at is None
+            and (self.expires_at is None or self.expires_at > now)
+            and (self.created_at is None or self.created_at > oldest)
+        )
 
 
 from auditlog.registry import auditlog  # noqa: E402

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,19 +10,29 @@ from django.utils.translation import gettext as _
 from metrohub.accounts.models import ApiToken
 from metrohub.eventlog.services import append_event
 
-MAX_TOKEN_DAYS = 366
+DEFAULT_TOKEN_DAYS = 90
+NAME_LENGTH = ApiToken._meta.get_field("name").max_length
 
 
-def issue_token(*, user, name: str, days: int | None) -> tuple[ApiToken, str]:
+def max_token_days() -> int:
+    return settings.METROHUB_API_TOKEN_MAX_DAYS
+
+
+def issue_token(*, user, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+    """A new token; it always expires (`days`, by default the lesser of 90 and the maximum)."""
     name = (name or "").strip()
+    longest = max_token_days()
+    days = min(DEFAULT_TOKEN_DAYS, longest) if days is None else days
     errors = {}
     if not name:
         errors["name"] = [_("Give the token a name so you can recognise it later.")]
-    if days is not None and not 1 <= days <= MAX_TOKEN_DAYS:
-        errors["days"] = [_("A token lives between 1 and %(max)d days.") % {"max": MAX_TOKEN_DAYS}]
+    elif len(name) > NAME_LENGTH:
+        errors["name"] = [_("The name is longer than %(max)d characters.") % {"max": NAME_LENGTH}]
+    if not 1 <= days <= longest:
+        errors["days"] = [_("A token lives between 1 and %(max)d days.") % {"max": longest}]
     if errors:
         raise ValidationError(errors)
-    expires = timezone.now() + timedelta(days=days) if days else None
+    expires = timezone.now() + timedelta(days=days)
     token, raw = ApiToken.issue(user=user, name=name, expires_at=expires)
     append_event(
         subject=f"user:{user.pk}",

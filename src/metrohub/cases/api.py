@@ -13,6 +13,8 @@ from metrohub.cases import application, services
 from metrohub.cases.models import Case, Material, Objection, Obligation
 from metrohub.cases.uploads import ALLOWED
 from metrohub.core.api import ERRORS, WRITE_ERRORS, optional_auth
+from metrohub.core.ratelimit import rate_limited
+from metrohub.core.uploads import read_upload
 from metrohub.eventlog.services import history
 
 router = Router(tags=["cases"])
@@ -406,7 +408,7 @@ def upload_material(
         actor=request.user,
         case=case,
         code=code[:64],
-        content=file.read(),
+        content=read_upload(file),
         filename=file.name or "",
         idempotency_key=idempotency_key,
     )
@@ -567,6 +569,7 @@ def notices(request):
     auth=[optional_auth],
     summary="File an objection during a public notice (anyone)",
 )
+@rate_limited("objection")
 def object_to(request, case_id: int, body: ObjectionIn):
     case = get_object_or_404(services.public_notices(), pk=case_id)
     objection = services.file_objection(case=case, **body.dict())

@@ -23,6 +23,8 @@ from metrohub.cases.forms import (
 )
 from metrohub.cases.models import Material, Objection
 from metrohub.core.permissions import permission_required
+from metrohub.core.ratelimit import rate_limited
+from metrohub.core.uploads import read_upload
 from metrohub.eventlog.services import history
 
 
@@ -183,7 +185,7 @@ def material_upload(request, pk: int):
             actor=request.user,
             case=case,
             code=form.cleaned_data["code"],
-            content=upload.read(),
+            content=read_upload(upload),
             filename=upload.name,
         )
     except ValidationError as exc:
@@ -319,6 +321,7 @@ def notice_list(request):
     return render(request, "cases/notices.html", {"notices": notices})
 
 
+@rate_limited("objection", methods=("POST",))
 def notice_detail(request, pk: int):
     case = get_object_or_404(services.public_notices(), pk=pk)
     form = ObjectionForm(request.POST or None)

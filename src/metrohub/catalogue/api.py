@@ -10,6 +10,7 @@ from metrohub.catalogue.models import Area, CapabilityLine, ServiceKind
 from metrohub.catalogue.search import SEARCH_CAP, Filters, search_page
 from metrohub.catalogue.services import find_capable
 from metrohub.core.api import ERRORS
+from metrohub.core.ratelimit import rate_limited
 
 router = Router(tags=["catalogue"])
 
@@ -116,6 +117,7 @@ class MatchOut(Schema):
     auth=None,
     summary="Search the published capability catalogue (public)",
 )
+@rate_limited("search")
 def search_capabilities(request, filters: Query[SearchIn]):
     page = search_page(
         Filters(
@@ -145,6 +147,7 @@ def search_capabilities(request, filters: Query[SearchIn]):
     auth=None,
     summary="Who can measure this for me? Lines covering the value with a small enough U",
 )
+@rate_limited("search")
 def find_capabilities(request, query: Query[FindIn]):
     matches = find_capable(
         quantity=query.quantity,

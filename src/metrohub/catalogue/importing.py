@@ -11,6 +11,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from metrohub.catalogue.rows import CHOICES, COLUMN_KEYS, COLUMNS, HEADERS, line_to_row
+from metrohub.core.exports import neutralise_row
+from metrohub.core.uploads import check_zip_size
 
 SHEET = "能力目录"
 LISTS_SHEET = "选项"
@@ -56,7 +58,7 @@ def workbook(rows=()) -> Workbook:
         sheet.add_data_validation(validation)
     lists.sheet_state = "hidden"
     for row in rows:
-        sheet.append([row.get(key, "") for key in COLUMN_KEYS])
+        sheet.append(neutralise_row(row.get(key, "") for key in COLUMN_KEYS))
     return book
 
 
@@ -66,39 +68,89 @@ def xlsx_bytes(rows=()) -> bytes:
     return buffer.getvalue()
 
 
-def read_rows(data: bytes, *, filename: str = "") -> list[tuple[int, dict]]:
-    """[(row number as the user sees it, {column key: cell})] of an .xlsx or .csv file."""
+# What one import reads at most: rows with content, the columns of a row, and the workbook's size
+# once inflated (about 1.2 KB per row of the template). A file beyond them is refused with a
+# message stating the limit, before it costs minutes and gigabytes. The command line, run by an
+# operator, may raise them (`metrohub catalogue import --max-rows`).
+MAX_ROWS = 20_000
+MAX_COLUMNS = 64
+BYTES_PER_ROW = 5_000
+MIN_UNCOMPRESSED = 16 * 1024 * 1024
+
+
+def max_uncompressed(max_rows: int) -> int:
+    return max(MIN_UNCOMPRESSED, max_rows * BYTES_PER_ROW)
+
+
+def read_rows(
+    data: bytes, *, filename: str = "", max_rows: int = MAX_ROWS
+) -> list[tuple[int, dict]]:
+    """[(row number as the user sees it, {column key: cell})] of an .xlsx or .csv file, streamed
+    and stopped with a FileError past `max_rows` rows."""
     if filename.lower().endswith(".csv"):
-        return _read_csv(data)
+        return _read_csv(data, max_rows)
+    limit = max_uncompressed(max_rows)
+    try:
+        check_zip_size(data, max_uncompressed=limit)
+    except ValueError:
+        raise FileError(
+            _(
+                "The workbook is larger than %(mb)d MB once uncompressed; split it into smaller files."
+            )
+            % {"mb": limit // (1024 * 1024)}
+        ) from None
+    except Exception as exc:  # noqa: BLE001  (not a zip at all)
+        raise FileError(_("This is not an Excel (.xlsx) file.")) from exc
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001  (openpyxl raises many kinds on a bad file)
         raise FileError(_("This is not an Excel (.xlsx) file.")) from exc
-    sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
-    header = next(iterator, None)
-    keys = _header_keys(header)
+    try:
+        sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
+        # The sheet's declared dimension is not trusted: a wrong one would cut rows off or pad
+        # every row to 16,384 cells. Rows are read as they are, at most MAX_COLUMNS wide.
+        sheet.reset_dimensions()
+        iterator = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        header = next(iterator, None)
+        return _collect(enumerate(iterator, start=2), _header_keys(header), max_rows)
+    finally:
+        book.close()
+
+
+def _collect(numbered, keys, max_rows: int) -> list[tuple[int, dict]]:
+    """The non-blank rows; a FileError past max_rows of them, or past a multiple of it of rows
+    read at all (a sheet can claim a million empty rows in a few bytes)."""
     rows = []
-    for number, values in enumerate(iterator, start=2):
+    for number, values in numbered:
+        if number > 4 * max_rows + 1:
+            raise FileError(_too_many_rows(max_rows))
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
+        if len(rows) == max_rows:
+            raise FileError(_too_many_rows(max_rows))
         rows.append((number, {key: values[i] for i, key in keys if i < len(values)}))
-    book.close()
     return rows
 
 
-def _read_csv(data: bytes) -> list[tuple[int, dict]]:
+def _too_many_rows(max_rows: int) -> str:
+    return _(
+        "The file has more than %(max)s rows; import at most %(max)s rows at a time (split the "
+        "file)."
+    ) % {"max": f"{max_rows:,}"}
+
+
+def _read_csv(data: bytes, max_rows: int) -> list[tuple[int, dict]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("gb18030", errors="replace")
     reader = csv.reader(io.StringIO(text))
-    keys = _header_keys(next(reader, None))
-    return [
-        (number, {key: values[i] for i, key in keys if i < len(values)})
-        for number, values in enumerate(reader, start=2)
-        if any(v.strip() for v in values)
-    ]
+    try:
+        keys = _header_keys(next(reader, None))
+        numbered = ((n, values[:MAX_COLUMNS]) for n, values in enumerate(reader, start=2))
+        return _collect(numbered, keys, max_rows)
+    except csv.Error as exc:
+        raise FileError(_("This is not a CSV file: %(error)s") % {"error": exc}) from None
 
 
 def _header_keys(header) -> list[tuple[int, str]]:
@@ -122,7 +174,7 @@ def csv_text(rows) -> str:
     writer = csv.writer(buffer)
     writer.writerow([column.header for column in COLUMNS])
     for row in rows:
-        writer.writerow([row.get(key, "") for key in COLUMN_KEYS])
+        writer.writerow(neutralise_row(row.get(key, "") for key in COLUMN_KEYS))
     return "\ufeff" + buffer.getvalue()  # BOM: Excel opens UTF-8 CSV correctly
 
 

@@ -18,6 +18,7 @@ from metrohub.catalogue.documents import (
     split_document_codes,
 )
 from metrohub.catalogue.models import Area, ServiceKind, UncertaintyForm
+from metrohub.core.exports import unguard
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return unguard(unicodedata.normalize("NFC", str(value)).strip())
 
 
 def parse_decimal(text: str) -> Decimal:

@@ -247,6 +247,17 @@ def publish_drafts(*, actor, center, on: datetime.date | None = None) -> int:
 # ---------------------------------------------------------------- change requests
 
 
+# The longest reason or decision note kept (they are free text, stored and shown in full).
+MAX_NOTE = 2_000
+
+
+def _bound_text(field: str, text: str) -> None:
+    if len(text or "") > MAX_NOTE:
+        raise ValidationError(
+            {field: [_("This text is longer than %(max)d characters.") % {"max": MAX_NOTE}]}
+        )
+
+
 def propose_change(
     *, actor, center, action: str, reason: str, line=None, row: dict | None = None
 ) -> ChangeRequest:
@@ -256,6 +267,7 @@ def propose_change(
         raise ValidationError({"action": [_("Unknown action.")]})
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the catalogue should change.")]})
+    _bound_text("reason", reason)
     if action != ChangeRequest.Action.ADD:
         if line is None or line.center_id != center.pk:
             raise ValidationError({"line": [_("Name the line to change.")]})
@@ -299,6 +311,7 @@ def decide_change(*, actor, change: ChangeRequest, approve: bool, note: str = ""
     _require_reviewer(actor, change.center)
     if change.status != ChangeRequest.Status.PROPOSED:
         raise ValidationError({"status": [_("This request has already been decided.")]})
+    _bound_text("note", note)
     with transaction.atomic():
         change.status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REJECTED
         change.decided_by, change.decided_at, change.decision_note = actor, timezone.now(), note

@@ -25,6 +25,8 @@ from metrohub.catalogue.services import (
 )
 from metrohub.centers.scope import managed_centers, public_centers
 from metrohub.core.permissions import permission_required
+from metrohub.core.ratelimit import rate_limited
+from metrohub.core.uploads import read_upload
 from metrohub.eventlog.services import history
 
 EXPORT_LIMIT = 20000
@@ -38,6 +40,7 @@ def _filters(request) -> tuple[SearchForm, Filters]:
     return form, Filters()
 
 
+@rate_limited("search")
 def search_page(request):
     form, filters = _filters(request)
     try:
@@ -61,6 +64,7 @@ def search_page(request):
     )
 
 
+@rate_limited("search")
 def find_page(request):
     form = FindForm(request.GET or None)
     matches = None
@@ -118,6 +122,7 @@ def _export(lines, fmt: str, filename: str) -> HttpResponse:
     return response
 
 
+@rate_limited("export")
 def export_search(request, fmt: str):
     if fmt not in FORMATS:
         raise Http404
@@ -125,6 +130,7 @@ def export_search(request, fmt: str):
     return _export(search(filters), fmt, "capabilities")
 
 
+@rate_limited("export")
 def export_center(request, code: str, fmt: str):
     if fmt not in FORMATS:
         raise Http404
@@ -156,7 +162,9 @@ def import_page(request, code: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = importing.read_rows(upload.read(), filename=upload.name)
+            rows = importing.read_rows(read_upload(upload), filename=upload.name)
+        except ValidationError as exc:
+            form.add_error("file", exc.message_dict["file"])
         except importing.FileError as exc:
             form.add_error("file", str(exc))
         else:

@@ -30,7 +30,15 @@ class ErrorOut(Schema):
 
 
 # Declared on every operation so the OpenAPI document says what can come back.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
 WRITE_ERRORS = {**ERRORS, 409: ErrorOut}
 
 
@@ -82,7 +90,7 @@ def error_response(request, status: int, code: str, message: str, errors=None):
     return api.create_response(request, body, status=status)
 
 
-_CODES = {
+CODES = {
     400: "bad_request",
     401: "unauthenticated",
     403: "forbidden",
@@ -105,7 +113,7 @@ def on_http_error(request, exc: HttpError):
         message = _("Your role does not allow this.")
     if status == 400 and message == "Cannot parse request body":
         message = _("The request body is not valid JSON.")
-    return error_response(request, status, _CODES.get(status, "error"), message)
+    return error_response(request, status, CODES.get(status, "error"), message)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -5,7 +5,9 @@ start-up with a message an operator can act on instead of failing later on a req
 """
 
 import os
+import re
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -84,3 +86,54 @@ def secret_key(name: str, directory: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
+
+
+def env_header(name: str) -> tuple[str, str] | None:
+    """A request header and the value meaning HTTPS, written `X-Forwarded-Proto: https`, as
+    Django's SECURE_PROXY_SSL_HEADER wants it: ("HTTP_X_FORWARDED_PROTO", "https")."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, sep, value = raw.partition(":")
+    header, value = header.strip(), value.strip()
+    if not sep or not header or not value or not all(c.isalnum() or c == "-" for c in header):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} must be a header and its value, e.g. 'X-Forwarded-Proto: https'."
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), value
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `count` requests in `seconds`."""
+
+    count: int
+    seconds: int
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+
+
+def parse_rate(text: str) -> Rate:
+    """`60/m`, `5/10m`, `1000/d`."""
+    match = _RATE.match(text or "")
+    if not match or int(match[1]) < 1:
+        raise ValueError(f"{text!r} is not a rate such as 60/m or 5/10m")
+    return Rate(int(match[1]), int(match[2] or 1) * _UNITS[match[3]])
+
+
+def env_rates(name: str, defaults: dict[str, str]) -> dict[str, Rate]:
+    """The default rates with the operator's overrides, written `search=120/m,login=10/10m`."""
+    rates = {key: parse_rate(text) for key, text in defaults.items()}
+    for item in filter(None, (part.strip() for part in os.environ.get(name, "").split(","))):
+        key, _sep, text = (part.strip() for part in item.partition("="))
+        if key not in rates:
+            raise ImproperlyConfigured(
+                f"{name}: no rate named {key!r} (known: {', '.join(defaults)})."
+            )
+        try:
+            rates[key] = parse_rate(text)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {exc}.") from None
+    return rates

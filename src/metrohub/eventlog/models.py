@@ -24,6 +24,9 @@ class Event(models.Model):
     payload_digest = models.CharField(max_length=64)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which fields the hash covers: 1 (events written before 2) left actor_label out; 2 covers
+    # every field shown to users. A chain's versions never go down.
+    hash_version = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
         ordering = ["subject", "seq"]
@@ -43,3 +46,27 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Events are append-only.")
+
+
+class Checkpoint(models.Model):
+    """A signed statement of the head (last position and hash) of every chain at one moment.
+
+    Written daily (the `eventlog-checkpoint` job) and exportable for safekeeping outside the
+    platform: `verify-log` holds the log against it, so deleting a chain, deleting its last events
+    or rewriting its tail (which a hash chain alone cannot reveal) is detected.
+    """
+
+    created_at = models.DateTimeField(_("created at"))
+    document = models.TextField()  # canonical JSON: what is signed
+    signature = models.CharField(max_length=200)  # Ed25519 over the document, base64
+    public_key = models.CharField(max_length=100)  # the signer's key, base64 (raw 32 bytes)
+    chains = models.PositiveIntegerField(default=0)
+    events = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.created_at:%Y-%m-%d %H:%M} ({self.chains} chains)"

@@ -25,32 +25,54 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+HASH_VERSION = 2
+
+
 def _link_hash(
     *,
     prev_hash,
     subject,
     seq,
     actor_id,
+    actor_label,
     recorded_at,
     effective_date,
     action,
     article,
     payload_digest,
+    version=HASH_VERSION,
 ):
-    material = canonical_json(
-        {
-            "prev": prev_hash,
-            "subject": subject,
-            "seq": seq,
-            "actor": actor_id,
-            "at": recorded_at.isoformat(),
-            "effective": effective_date.isoformat() if effective_date else None,
-            "action": action,
-            "article": article,
-            "payload": payload_digest,
-        }
+    fields = {
+        "prev": prev_hash,
+        "subject": subject,
+        "seq": seq,
+        "actor": actor_id,
+        "at": recorded_at.isoformat(),
+        "effective": effective_date.isoformat() if effective_date else None,
+        "action": action,
+        "article": article,
+        "payload": payload_digest,
+    }
+    if version >= 2:  # every field shown to users, and the version itself
+        fields.update(actor_label=actor_label, version=version)
+    return sha256(canonical_json(fields))
+
+
+def event_hash(event: Event) -> str:
+    """The hash an event's stored fields give, under the version it was written with."""
+    return _link_hash(
+        prev_hash=event.prev_hash,
+        subject=event.subject,
+        seq=event.seq,
+        actor_id=event.actor_id,
+        actor_label=event.actor_label,
+        recorded_at=event.recorded_at,
+        effective_date=event.effective_date,
+        action=event.action,
+        article=event.article,
+        payload_digest=event.payload_digest,
+        version=event.hash_version,
     )
-    return sha256(material)
 
 
 def append_event(
@@ -83,12 +105,11 @@ def _append_once(subject, action, actor, article, payload, effective_date, recor
     # Microseconds are dropped so the timestamp survives every database's storage unchanged.
     at = (recorded_at or timezone.now()).replace(microsecond=0)
     payload_digest = sha256(canonical_json(payload))
-    actor_id = actor.pk if actor is not None else None
     event = Event(
         subject=subject,
         seq=seq,
         actor=actor,
-        actor_label=str(actor) if actor is not None else "system",
+        actor_label=(str(actor) if actor is not None else "system")[:150],
         recorded_at=at,
         effective_date=effective_date,
         action=action,
@@ -96,18 +117,9 @@ def _append_once(subject, action, actor, article, payload, effective_date, recor
         payload=payload,
         payload_digest=payload_digest,
         prev_hash=prev_hash,
-        hash=_link_hash(
-            prev_hash=prev_hash,
-            subject=subject,
-            seq=seq,
-            actor_id=actor_id,
-            recorded_at=at,
-            effective_date=effective_date,
-            action=action,
-            article=article,
-            payload_digest=payload_digest,
-        ),
+        hash_version=HASH_VERSION,
     )
+    event.hash = event_hash(event)
     event.save()
     return event
 
@@ -121,28 +133,19 @@ class Break:
 
 def verify_chain(events) -> Break | None:
     """The first broken link in one subject's events (ordered by seq), or None."""
-    prev_hash, expected_seq = GENESIS, 1
+    prev_hash, expected_seq, version = GENESIS, 1, 1
     for event in events:
         if event.seq != expected_seq:
             return Break(event.subject, event.seq, f"expected position {expected_seq}")
         if event.prev_hash != prev_hash:
             return Break(event.subject, event.seq, "does not point to the previous event")
+        if event.hash_version not in (1, HASH_VERSION) or event.hash_version < version:
+            return Break(event.subject, event.seq, "hash version goes back")
         if sha256(canonical_json(event.payload)) != event.payload_digest:
             return Break(event.subject, event.seq, "payload does not match its digest")
-        recomputed = _link_hash(
-            prev_hash=event.prev_hash,
-            subject=event.subject,
-            seq=event.seq,
-            actor_id=event.actor_id,
-            recorded_at=event.recorded_at,
-            effective_date=event.effective_date,
-            action=event.action,
-            article=event.article,
-            payload_digest=event.payload_digest,
-        )
-        if recomputed != event.hash:
+        if event_hash(event) != event.hash:
             return Break(event.subject, event.seq, "fields do not match the stored hash")
-        prev_hash, expected_seq = event.hash, expected_seq + 1
+        prev_hash, expected_seq, version = event.hash, expected_seq + 1, event.hash_version
     return None
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from metrohub.core.api import ERRORS
+from metrohub.core.ratelimit import rate_limited
 from metrohub.legaltime.services import compute_deadline
 
 router = Router(tags=["legal time"])
@@ -72,6 +73,7 @@ def deadline_from_query(query: DeadlineQuery):
     auth=None,
     summary="Compute a deadline under the legal calendar (public)",
 )
+@rate_limited("calculator")
 def deadline(request, query: Query[DeadlineQuery]):
     result = deadline_from_query(query).to_dict()
     return {**result, "steps": [_step(s) for s in result["steps"]]}

@@ -1,11 +1,13 @@
 from django.shortcuts import render
 from django.utils.translation import get_language
 
+from metrohub.core.ratelimit import rate_limited
 from metrohub.legaltime.forms import DeadlineForm
 from metrohub.legaltime.models import CalendarYear
 from metrohub.legaltime.services import compute_deadline
 
 
+@rate_limited("calculator")
 def deadline_page(request):
     """计算期限: a public calculator over the same service as the API and the command."""
     form = DeadlineForm(request.GET or None)

@@ -7,13 +7,13 @@ and their result is fetched by whoever queued them.
 
 from typing import Any, Literal
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from metrohub.core.api import ERRORS, error_response
+from metrohub.core.ratelimit import rate_limited
 
 from . import services, tasks
 from .budget import BudgetError, evaluate, parse_budget
@@ -101,6 +101,7 @@ def _invalid(request, exc: BudgetError):
     ),
     openapi_extra=_BODY,
 )
+@rate_limited("evaluation")
 def evaluate_budget(request, method: Method = "both"):
     length = request.META.get("CONTENT_LENGTH") or "0"
     if not length.isdigit() or int(length) > services.MAX_BUDGET_BYTES:
@@ -116,16 +117,8 @@ def evaluate_budget(request, method: Method = "both"):
         evaluate(budget, method="gum")  # the model at the estimates: reported now, not later
     except BudgetError as exc:
         return _invalid(request, exc)
-    queued = tasks.evaluate_budget.enqueue(document, method)
-    services.record_owner(queued.id, request.auth.pk)
-    return Status(
-        202,
-        {
-            "task_id": queued.id,
-            "status": str(queued.status),
-            "result_url": reverse("api:uncertainty_result", kwargs={"task_id": queued.id}),
-        },
-    )
+    queued, url = services.queue_evaluation(document, method, request.auth.pk)
+    return Status(202, {"task_id": queued.id, "status": str(queued.status), "result_url": url})
 
 
 @router.get(

@@ -25,6 +25,7 @@ MAX_TRIALS = mcm.DEFAULT_MAX_TRIALS
 # Bounds that keep one evaluation's memory and time in reason (a budget may come from anyone).
 MAX_INPUTS = 200
 MAX_MEASURANDS = 20
+MAX_TEXT = 2_000  # characters of a title, description, unit or model
 MAX_OBSERVATIONS = 100_000
 MAX_MCM_VALUES = 50_000_000  # trials x measurands kept for the intervals: 400 MB of float64
 ROUNDINGS = ("half-even", "up")
@@ -125,6 +126,9 @@ class _Checker:
             return None
         if not isinstance(d[key], str):
             self.error(_join(path, key), "not_string")
+            return None
+        if len(d[key]) > MAX_TEXT:
+            self.error(_join(path, key), "too_long", maximum=MAX_TEXT)
             return None
         return d[key]
 

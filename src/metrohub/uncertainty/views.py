@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from scipy import stats
 
+from metrohub.core.ratelimit import rate_limited
+
 from . import services
 from .budget import METHODS, BudgetError, evaluate, parse_budget
 from .forms import InputFormSet, ModelForm, budget_from_forms, initial_from_budget
@@ -51,13 +53,16 @@ def _read(request) -> tuple[str, Any, list[dict]]:
         return text, None, services.field_errors(exc.details)
 
 
-def _evaluate(document: Any, method: str) -> tuple[dict | None, list[dict], list[str]]:
-    """(result, errors, notices) within the page's limit on Monte Carlo trials."""
+def _evaluate(
+    document: Any, method: str, *, user=None
+) -> tuple[dict | None, list[dict], list[str]]:
+    """(result, errors, notices) within the page's limits on Monte Carlo trials. A run beyond
+    them is queued for a signed-in `user` (a notice says where its result will be)."""
     notices = []
     try:
         budget = parse_budget(document)
         if method != "gum":
-            cap = services.PAGE_LIMIT // len(budget.measurands)
+            cap = services.page_trials(budget)
             if budget.mcm.adaptive and budget.mcm.max_trials > cap:
                 budget = replace(budget, mcm=replace(budget.mcm, max_trials=cap))
                 notices.append(
@@ -65,9 +70,11 @@ def _evaluate(document: Any, method: str) -> tuple[dict | None, list[dict], list
                     % {"trials": f"{cap:,}"}
                 )
             elif not budget.mcm.adaptive and budget.mcm.trials > cap:
+                if user is not None and user.is_authenticated:
+                    return _queued(document, method, user, budget)
                 message = _(
-                    "this page evaluates at most %(trials)s trials; use the API or the command "
-                    "line for more"
+                    "this page evaluates at most %(trials)s trials for this budget; sign in to "
+                    "run larger evaluations as background tasks, or use the command line"
                 ) % {"trials": f"{cap:,}"}
                 return None, [{"field": "mcm.trials", "message": message}], notices
         return evaluate(budget, method=method), [], notices
@@ -81,6 +88,17 @@ def _builder(document: Any = None) -> tuple[ModelForm, InputFormSet]:
     initial = initial or initial_from_budget(services.SAMPLE_BUDGET)
     model, rows = initial
     return ModelForm(prefix="model", initial=model), InputFormSet(prefix="inputs", initial=rows)
+
+
+def _queued(document, method, user, budget) -> tuple[dict | None, list[dict], list[str]]:
+    """The GUM result now (cheap), the Monte Carlo run queued as a task."""
+    result = evaluate(budget, method="gum") if method == "both" else None
+    queued, url = services.queue_evaluation(document, method, user.pk)
+    notice = _(
+        "The Monte Carlo run of %(trials)s trials is queued as a background task (%(task)s); "
+        "its result will be at %(url)s."
+    ) % {"trials": f"{budget.mcm.trials:,}", "task": queued.id, "url": url}
+    return result, [], [notice]
 
 
 def _page(request, text: str, method: str, result=None, errors=(), notices=(), builder=None):
@@ -107,6 +125,7 @@ def _page(request, text: str, method: str, result=None, errors=(), notices=(), b
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("evaluation", methods=("POST",))
 def calculator(request):
     if request.method == "GET":
         return _page(request, services.sample_text(), "both")
@@ -117,7 +136,7 @@ def calculator(request):
     notices: list[str] = []
     result = None
     if not errors:
-        result, errors, notices = _evaluate(document, method)
+        result, errors, notices = _evaluate(document, method, user=request.user)
     builder = _builder(document) if document is not None else None
     return _page(request, text, method, result, errors, notices, builder=builder)
 
@@ -131,7 +150,7 @@ def _calculate_from_form(request):
     if not (model.is_valid() and inputs.is_valid()):
         return _page(request, "", method, builder=(model, inputs))
     document = budget_from_forms(model, inputs)
-    result, errors, notices = _evaluate(document, method)
+    result, errors, notices = _evaluate(document, method, user=request.user)
     kept = [f for f in inputs.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
     general = []
     for error in errors:
@@ -155,6 +174,7 @@ def _calculate_from_form(request):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("evaluation", methods=("POST",))
 def budget_download(request):
     """GET: the sample budget; POST: the budget in the form, once it is a valid budget."""
     if request.method == "GET":
@@ -176,6 +196,7 @@ def budget_download(request):
 
 
 @require_POST
+@rate_limited("evaluation")
 def report_pdf(request):
     """The report of the budget in the form, as PDF (WeasyPrint, Noto CJK)."""
     from weasyprint import HTML  # imported here: it is slow to load and only this view needs it

@@ -22,6 +22,12 @@ class Command(BaseCommand):
         imp.add_argument("--center", required=True, help="center code, such as CQ-AUTO")
         imp.add_argument("--valid-only", action="store_true", help="import the valid rows only")
         imp.add_argument("--as", dest="username", help="act as this user (default: system)")
+        imp.add_argument(
+            "--max-rows",
+            type=int,
+            default=importing.MAX_ROWS,
+            help=f"refuse a file of more rows (default {importing.MAX_ROWS:,})",
+        )
         exp = sub.add_parser("export", help="write a center's lines to .xlsx, .csv or .json")
         exp.add_argument("file")
         exp.add_argument("--center", required=True)
@@ -46,7 +52,9 @@ class Command(BaseCommand):
                 raise CommandError(f"No user {options['username']}.")
         path = Path(file)
         try:
-            rows = importing.read_rows(path.read_bytes(), filename=path.name)
+            rows = importing.read_rows(
+                path.read_bytes(), filename=path.name, max_rows=options["max_rows"]
+            )
         except (OSError, importing.FileError) as exc:
             raise CommandError(str(exc)) from exc
         try:
