@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "metrohub.catalogue",
     "metrohub.cases",
     "metrohub.panels",
+    "metrohub.alliances",
+    "metrohub.sharing",
+    "metrohub.enquiries",
 ]
 
 MIDDLEWARE = [

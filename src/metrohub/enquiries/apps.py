@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnquiriesConfig(AppConfig):
+    name = "metrohub.enquiries"
+    label = "enquiries"
+    verbose_name = _("Enquiries")
