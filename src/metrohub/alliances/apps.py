@@ -6,3 +6,8 @@ class AlliancesConfig(AppConfig):
     name = "metrohub.alliances"
     label = "alliances"
     verbose_name = _("Alliances")
+
+    def ready(self):
+        from metrohub.core.navigation import NavItem, register
+
+        register(NavItem(_("Alliances"), "alliances:list"))

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from metrohub.accounts.models import Role, RoleAssignment
@@ -483,6 +483,17 @@ class DutyStatus:
     @property
     def missing(self) -> int:
         return max(self.required - self.count, 0)
+
+    @property
+    def status_label(self) -> str:
+        return str(DUTY_LABELS[self.status])
+
+
+DUTY_LABELS = {
+    "met": gettext_lazy("met"),
+    "due": gettext_lazy("under way"),
+    "late": gettext_lazy("missed"),
+}
 
 
 def center_pack(center: Center, on: dt.date):

@@ -9,6 +9,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -68,3 +69,25 @@ def check_file(content: bytes, filename: str, *, field: str = "file", kinds=None
         sha256=hashlib.sha256(content).hexdigest(),
         filename=clean_filename(filename, f"file.{EXTENSIONS[kind]}"),
     )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by `check_file` in the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+def uploaded(files) -> list[tuple[bytes, str]]:
+    """(content, name) pairs of uploaded files, for the services."""
+    return [(f.read(), f.name or "") for f in files or []]

@@ -11,6 +11,9 @@ BUILDERS = [
     "metrohub.experts.demo.build",
     "metrohub.cases.demo.build",
     "metrohub.panels.demo.build",
+    "metrohub.alliances.demo.build",
+    "metrohub.sharing.demo.build",
+    "metrohub.enquiries.demo.build",
 ]
 
 

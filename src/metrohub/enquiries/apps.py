@@ -6,3 +6,8 @@ class EnquiriesConfig(AppConfig):
     name = "metrohub.enquiries"
     label = "enquiries"
     verbose_name = _("Enquiries")
+
+    def ready(self):
+        from metrohub.core.navigation import NavItem, register
+
+        register(NavItem(_("Enquiries"), "enquiries:list", "enquiries.view_own"))
