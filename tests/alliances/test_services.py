@@ -130,7 +130,7 @@ def test_bad_input_names_every_field_and_changes_nothing(alliance, director):
             outcome="\ud800",
         )
     assert set(caught.value.message_dict) == {"held_on", "kind", "title", "outcome"}
-    assert Activity.objects.count() == 0
+    assert alliance.activities.count() == 0
 
 
 def test_attending_members_must_be_active_members(alliance, director, world):

@@ -5,8 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from metrohub.accounts.demo import ensure_user
-from metrohub.accounts.models import Role
+from metrohub.centers.models import Center
 from metrohub.sharing import services
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -31,17 +30,29 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def director(world):
-    return ensure_user(
-        world, "simt_director", "计量院 中心主任", Role.CENTER_DIRECTOR, "sh-simt", "310115"
+    """The demo director of the Shanghai centers hosted by sh-simt."""
+    return world["users"]["sh_simt_director"]
+
+
+@pytest.fixture
+def center(world):
+    """A Shanghai center of sh-simt without demo resources, bookings or alliance."""
+    return Center.objects.create(
+        code="SH-SHARE",
+        name="上海市共享测试产业计量测试中心",
+        host=world["organisations"]["sh-simt"],
+        jurisdiction=world["jurisdictions"]["310000"],
+        level="municipal",
+        status="established",
     )
 
 
 @pytest.fixture
-def resource(world, director, clock):
+def resource(center, director, clock):
     """Open every day 08:00–18:00, confirmed without approval, 100 yuan an hour."""
     return services.create_resource(
         actor=director,
-        center=world["centers"]["SH-IC"],
+        center=center,
         kind="instrument",
         name="半导体参数分析仪",
         hourly_fee="100",

@@ -47,9 +47,9 @@ def test_twenty_concurrent_overlapping_requests_confirm_exactly_one(resource, us
         t.join()
 
     assert outcomes.count("confirmed") == 1, outcomes
-    confirmed = Booking.objects.get(status=Booking.Status.CONFIRMED)
+    confirmed = resource.bookings.get(status=Booking.Status.CONFIRMED)
     slot = services.slot_text(confirmed.starts_at, confirmed.ends_at)
     assert sorted(o for o in outcomes if o != "confirmed") == [
-        f"taken:This time overlaps a confirmed booking: {slot}."
+        f"taken:该时段与已确认的预约重叠：{slot}。"
     ] * (REQUESTS - 1)
-    assert Booking.objects.count() == 1
+    assert resource.bookings.count() == 1

@@ -12,7 +12,6 @@ from metrohub.alliances import services as alliances
 from metrohub.core.api import Conflict
 from metrohub.eventlog.models import Event
 from metrohub.sharing import services
-from metrohub.sharing.models import Booking
 
 from .conftest import at
 
@@ -37,11 +36,9 @@ def test_a_booking_inside_a_blackout_is_refused(resource, director, user_for):
     with pytest.raises(ValidationError) as caught:
         book(resource, user_for("industry"), at(3, 11), at(3, 13))
     assert caught.value.message_dict == {
-        "starts_at": [
-            "The resource is closed then (calibration of the resource): 2026年6月3日 08:00–12:00."
-        ]
+        "starts_at": ["该资源此时停用（设备自身校准）：2026年6月3日 08:00–12:00。"]
     }
-    assert Booking.objects.count() == 0
+    assert resource.bookings.count() == 0
     # right after it, the slot is bookable
     assert book(resource, user_for("industry"), at(3, 12), at(3, 13)).status == "confirmed"
 
@@ -86,19 +83,19 @@ def test_opening_hours_lead_time_length_and_whole_minutes(resource, user_for, cl
         (
             (at(3, 17), at(3, 19)),
             "starts_at",
-            "The resource is not open for the whole of this time.",
+            "该资源在此时段内并非全程开放。",
         ),
         (
             (at(3, 11), at(3, 18, 1)),
             "starts_at",
-            "The resource is not open for the whole of this time.",
+            "该资源在此时段内并非全程开放。",
         ),
-        ((at(3, 8), at(3, 17)), "ends_at", "A booking lasts at most 8 hours."),
-        ((at(3, 10), at(3, 9)), "ends_at", "The end must be after the start."),
+        ((at(3, 8), at(3, 17)), "ends_at", "单次预约最长 8 小时。"),
+        ((at(3, 10), at(3, 9)), "ends_at", "结束时间必须晚于开始时间。"),
         (
             (at(3, 9).replace(second=30), at(3, 10)),
             "starts_at",
-            "Give times in whole minutes.",
+            "时间须精确到整分钟。",
         ),
     ]
     for (start, end), field, message in cases:
@@ -109,7 +106,7 @@ def test_opening_hours_lead_time_length_and_whole_minutes(resource, user_for, cl
     resource.save()
     with pytest.raises(ValidationError) as caught:
         book(resource, industry, at(2, 9), at(2, 10))
-    assert caught.value.message_dict == {"starts_at": ["Book at least 48 hours ahead."]}
+    assert caught.value.message_dict == {"starts_at": ["须至少提前 48 小时预约。"]}
 
 
 def test_public_holidays_close_a_resource_that_says_so(resource, user_for, clock):
@@ -142,9 +139,7 @@ def test_approval_refusal_and_the_slot_named_on_approval(resource, director, use
     )
     with pytest.raises(services.SlotTaken) as caught:
         services.approve_booking(actor=director, booking=b)
-    assert caught.value.message == (
-        "This time overlaps a confirmed booking: 2026年6月3日 09:00–11:00."
-    )
+    assert caught.value.message == ("该时段与已确认的预约重叠：2026年6月3日 09:00–11:00。")
     refused = services.refuse_booking(actor=director, booking=b, reason="与已确认预约冲突")
     assert (refused.status, refused.refusal_reason) == ("refused", "与已确认预约冲突")
     with pytest.raises(Conflict):
@@ -203,4 +198,6 @@ def test_reminders_go_to_both_sides_once(resource, director, user_for, settings)
     assert services.remind(on=dt.date(2026, 6, 2)).reminded == 1
     assert services.remind(on=dt.date(2026, 6, 2)).reminded == 0
     assert sorted(m.to[0] for m in mail.outbox) == sorted([industry.email, director.email])
-    assert mail.outbox[0].subject == "[Metrohub] 明天：半导体参数分析仪，2026年6月3日 09:00–11:00"
+    assert (
+        mail.outbox[0].subject == "【计量中心平台】明天：半导体参数分析仪，2026年6月3日 09:00–11:00"
+    )

@@ -147,7 +147,7 @@ class ActivityFile(models.Model):
     file = models.FileField(_("file"), upload_to="alliances/activities/%Y/")
     filename = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64)
-    size = models.PositiveBigIntegerField(_("size"))
+    size = models.PositiveBigIntegerField(_("file size"))
     content_type = models.CharField(_("file type"), max_length=100)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -4,6 +4,7 @@ declined; response times kept for the center's public page."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from metrohub.catalogue.models import CapabilityLine
 from metrohub.centers.models import Center
@@ -16,9 +17,9 @@ class Enquiry(models.Model):
         SENT = "sent", _("awaiting an answer")
         ANSWERED = "answered", _("answered")
         QUOTED = "quoted", _("quoted")
-        ACCEPTED = "accepted", _("accepted")
-        DECLINED = "declined", _("declined")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+        ACCEPTED = "accepted", pgettext_lazy("enquiry", "accepted")
+        DECLINED = "declined", pgettext_lazy("enquiry", "declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("enquiry", "withdrawn")
 
     center = models.ForeignKey(
         Center, on_delete=models.PROTECT, related_name="enquiries", verbose_name=_("center")
@@ -98,9 +99,9 @@ class Message(models.Model):
         ENQUIRY = "enquiry", _("enquiry")
         REPLY = "reply", _("reply")
         QUOTE = "quote", _("quote")
-        ACCEPT = "accept", _("accepted")
-        DECLINE = "decline", _("declined")
-        WITHDRAW = "withdraw", _("withdrawn")
+        ACCEPT = "accept", pgettext_lazy("enquiry", "accepted")
+        DECLINE = "decline", pgettext_lazy("enquiry", "declined")
+        WITHDRAW = "withdraw", pgettext_lazy("enquiry", "withdrawn")
 
     enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -130,7 +131,7 @@ class Attachment(models.Model):
     file = models.FileField(_("file"), upload_to="enquiries/%Y/%m/")
     filename = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64)
-    size = models.PositiveBigIntegerField(_("size"))
+    size = models.PositiveBigIntegerField(_("file size"))
     content_type = models.CharField(_("file type"), max_length=100)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
