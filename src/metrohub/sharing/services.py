@@ -983,6 +983,11 @@ def _hours(duration) -> float:
     return round(int(duration) / 3_600_000_000, 2)  # microseconds on some backends
 
 
+def _money(value) -> Decimal:
+    """Sums come back without their scale on SQLite: 300 → 300.00."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
 def _counted(year: int):
     """Bookings that count as use in the year: confirmed ones, and late cancellations (whose
     fee stands), by the local year of their start."""
@@ -1011,7 +1016,7 @@ def _rows(queryset, key: str, label: str) -> list[UsageRow]:
             bookings=row["n"],
             booked_hours=_hours(row["booked"]),
             used_hours=float(row["used"] or 0),
-            fees=row["fees"] or Decimal("0.00"),
+            fees=_money(row["fees"]),
             key=row[key],
         )
         for row in rows
@@ -1038,7 +1043,7 @@ def usage_statistics(
             bookings=totals["n"],
             booked_hours=_hours(totals["booked"]),
             used_hours=float(totals["used"] or 0),
-            fees=totals["fees"] or Decimal("0.00"),
+            fees=_money(totals["fees"]),
         ),
         by_resource=_rows(bookings, "resource_id", "resource__name"),
         by_organisation=_rows(bookings, "organisation_id", "organisation__name"),
