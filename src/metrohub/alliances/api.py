@@ -152,7 +152,11 @@ def duty_out(duty) -> dict | None:
 
 
 def alliance_out(alliance: Alliance, members: int, *, year: int | None = None) -> dict:
-    duty = services.activity_duty(center=alliance.center, year=year or services.today().year)
+    duty = services.activity_duty(
+        center=alliance.center,
+        year=year or services.today().year,
+        count=getattr(alliance, "year_activities", None),
+    )
     return {
         "id": alliance.pk,
         "name": alliance.name,
@@ -233,7 +237,7 @@ def _members_count(alliance_ids) -> dict[int, int]:
     summary="Industry metrology alliances and their lead centers' yearly duty (public)",
 )
 def list_alliances(request, page: int = Query(1, ge=1, le=100000), center: str = ""):
-    alliances = public_alliances()
+    alliances = services.with_activity_counts(public_alliances(), services.today().year)
     if center:
         alliances = alliances.filter(center__code=center[:32].upper())
     paginator = Paginator(alliances.order_by("center__code"), PAGE_SIZE)

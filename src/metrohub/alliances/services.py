@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -509,15 +510,35 @@ def center_pack(center: Center, on: dt.date):
     return None
 
 
+def first_duty_year(center: Center) -> int:
+    """The first year the platform holds the center to its duties: the year it was established,
+    or (while in construction) the year it was registered here; earlier years it cannot judge."""
+    if center.established_on:
+        return center.established_on.year
+    return timezone.localtime(center.created_at).year
+
+
+def with_activity_counts(alliances, year: int):
+    """Alliances annotated with the number of activities held in the year (`year_activities`)."""
+    return alliances.annotate(
+        year_activities=Count("activities", filter=Q(activities__held_on__year=year), distinct=True)
+    )
+
+
 def activity_count(*, center: Center, year: int) -> int:
     """Activities the center's alliance held in the calendar year (also for the annual report)."""
     return Activity.objects.filter(alliance__center=center, held_on__year=year).count()
 
 
-def activity_duty(*, center: Center, year: int, on: dt.date | None = None) -> DutyStatus | None:
+def activity_duty(
+    *, center: Center, year: int, on: dt.date | None = None, count: int | None = None
+) -> DutyStatus | None:
     """The yearly exchange-activity duty of the center, from its rule pack; None where the pack
-    sets none (or the center is neither in construction nor established)."""
+    sets none (or the center is neither in construction nor established). Lists pass `count`,
+    counted for all their rows at once."""
     on = on or today()
+    if year < first_duty_year(center):
+        return None
     year_end = dt.date(year, 12, 31)
     pack = center_pack(center, min(on, year_end))
     duty = next((d for d in (pack.annual_duties if pack else []) if d.code == DUTY_CODE), None)
@@ -530,7 +551,8 @@ def activity_duty(*, center: Center, year: int, on: dt.date | None = None) -> Du
     }[duty.period]
     if center.status not in statuses:
         return None
-    count = activity_count(center=center, year=year)
+    if count is None:
+        count = activity_count(center=center, year=year)
     if count >= duty.min_count:
         status = "met"
     elif on > year_end:

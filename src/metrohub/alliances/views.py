@@ -60,12 +60,15 @@ def _managed(request, pk) -> Alliance:
 
 
 def alliance_list(request):
-    alliances = public_alliances().annotate(
-        member_count=Count("members", filter=Q(members__status=Member.Status.ACTIVE))
+    year = services.today().year
+    alliances = services.with_activity_counts(public_alliances(), year).annotate(
+        member_count=Count("members", filter=Q(members__status=Member.Status.ACTIVE), distinct=True)
     )
     page = Paginator(alliances.order_by("center__code"), 50).get_page(request.GET.get("page"))
-    year = services.today().year
-    rows = [(a, services.activity_duty(center=a.center, year=year)) for a in page.object_list]
+    rows = [
+        (a, services.activity_duty(center=a.center, year=year, count=a.year_activities))
+        for a in page.object_list
+    ]
     return render(
         request,
         "alliances/list.html",
