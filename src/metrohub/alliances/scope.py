@@ -29,7 +29,9 @@ def directed_centers(user) -> QuerySet[Center]:
 
 
 def public_alliances() -> QuerySet[Alliance]:
-    return Alliance.objects.select_related("center", "center__host", "center__jurisdiction")
+    return Alliance.objects.select_related(
+        "center", "center__host", "center__jurisdiction", "center__jurisdiction__parent"
+    )
 
 
 def managed_alliances(user) -> QuerySet[Alliance]:
