@@ -44,16 +44,19 @@ def on_slot_taken(request, exc: services.SlotTaken):
 # ------------------------------------------------------------------------------------ schemas
 
 
+HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
 class OpeningOut(Schema):
     weekday: int = Field(description="0 Monday … 6 Sunday")
-    opens: dt.time
-    closes: dt.time
+    opens: str = Field(pattern=HHMM, description="local wall-clock time, HH:MM")
+    closes: str = Field(pattern=HHMM)
 
 
 class OpeningIn(Schema):
     weekday: int = Field(ge=0, le=6, description="0 Monday … 6 Sunday")
-    opens: dt.time
-    closes: dt.time
+    opens: str = Field(pattern=HHMM, description="local wall-clock time, HH:MM")
+    closes: str = Field(pattern=HHMM)
 
 
 class ResourceOut(Schema):
@@ -273,7 +276,7 @@ def resource_out(resource: Resource, user) -> dict:
         "closed_on_holidays": resource.closed_on_holidays,
         "status": resource.status,
         "opening_hours": [
-            {"weekday": h.weekday, "opens": h.opens, "closes": h.closes}
+            {"weekday": h.weekday, "opens": f"{h.opens:%H:%M}", "closes": f"{h.closes:%H:%M}"}
             for h in resource.opening_hours.all()
         ],
         "can_book": resource.status == Resource.Status.OPEN and may_book(user, resource),
