@@ -42,7 +42,7 @@ def test_offer_book_approve_and_read_the_calendar(call, center, clock, world):
     assert made.status_code == 201, made.json()
     rid = made.json()["id"]
     assert made.json()["opening_hours"] == [
-        {"weekday": 2, "opens": "09:00:00", "closes": "12:00:00"}
+        {"weekday": 2, "opens": "09:00", "closes": "12:00"}
     ]
     # not a director of this center: 403 from the service
     assert (
