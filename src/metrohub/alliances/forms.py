@@ -13,7 +13,7 @@ class AllianceForm(forms.Form):
     name = forms.CharField(label=_("Name of the alliance"), max_length=200)
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
     purpose = forms.CharField(
-        label=_("Purpose"),
+        label=_("Aims"),
         max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
