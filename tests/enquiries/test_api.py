@@ -101,3 +101,42 @@ def test_enquiry_list_page_does_not_grow_in_queries(
         _n, page = count()
     assert page.count("批量咨询") == 15
     assert Enquiry.objects.filter(subject__startswith="批量咨询").count() == 15
+
+
+def test_attachments_are_checked_and_read_by_the_two_sides_only(
+    client, api_token_for, client_for, world
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    token = api_token_for("industry")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    sent = client.post(
+        "/api/v1/enquiries",
+        json.dumps({"center": "SH-IC", "subject": "晶圆翘曲度测量"}),
+        content_type="application/json",
+        **auth,
+    ).json()
+    pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    added = client.post(
+        f"/api/v1/enquiries/{sent['id']}/attachments",
+        {"file": SimpleUploadedFile("样品图纸.pdf", pdf), "text": "图纸见附件"},
+        **auth,
+    )
+    assert added.status_code == 201, added.json()
+    item = added.json()["attachments"][0]
+    assert (item["filename"], item["content_type"], item["size"]) == (
+        "样品图纸.pdf",
+        "application/pdf",
+        len(pdf),
+    )
+    refused = client.post(
+        f"/api/v1/enquiries/{sent['id']}/attachments",
+        {"file": SimpleUploadedFile("run.exe", b"MZ\x90\x00\x03")},
+        **auth,
+    )
+    assert (refused.status_code, refused.json()["errors"][0]["field"]) == (422, "attachments")
+    url = f"/enquiries/{sent['id']}/attachments/{item['id']}/"
+    download = client_for("sh_simt_director").get(url)
+    assert b"".join(download.streaming_content) == pdf
+    assert download["X-Content-SHA256"] == item["sha256"]
+    assert client_for("director").get(url).status_code == 404

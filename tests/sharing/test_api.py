@@ -41,9 +41,7 @@ def test_offer_book_approve_and_read_the_calendar(call, center, clock, world):
     )
     assert made.status_code == 201, made.json()
     rid = made.json()["id"]
-    assert made.json()["opening_hours"] == [
-        {"weekday": 2, "opens": "09:00", "closes": "12:00"}
-    ]
+    assert made.json()["opening_hours"] == [{"weekday": 2, "opens": "09:00", "closes": "12:00"}]
     # not a director of this center: 403 from the service
     assert (
         call(
@@ -196,3 +194,45 @@ def test_usage_statistics_through_the_api(call, resource, clock, world, user_for
         ).status_code
         == 200
     )
+
+
+def test_patch_rules_and_a_blackout_over_a_booking_names_it(call, resource, clock, user_for):
+    changed = call(
+        "sh_simt_director",
+        "patch",
+        f"/resources/{resource.pk}",
+        {"max_hours": 2, "opening_hours": [{"weekday": 2, "opens": "08:30", "closes": "17:00"}]},
+    )
+    assert changed.status_code == 200, changed.json()
+    assert (changed.json()["max_hours"], changed.json()["opening_hours"]) == (
+        2,
+        [{"weekday": 2, "opens": "08:30", "closes": "17:00"}],
+    )
+    assert changed.json()["name"] == "半导体参数分析仪"  # untouched fields stay
+    assert (
+        call("industry", "patch", f"/resources/{resource.pk}", {"max_hours": 3}).status_code == 403
+    )
+    services.request_booking(
+        actor=user_for("industry"),
+        resource=resource,
+        starts_at=at(3, 9),
+        ends_at=at(3, 10),
+        purpose="测试",
+    )
+    closed = call(
+        "sh_simt_director",
+        "post",
+        f"/resources/{resource.pk}/blackouts",
+        {"starts_at": "2026-06-03T00:00", "ends_at": "2026-06-03T23:59", "reason": "maintenance"},
+    )
+    assert closed.status_code == 409
+    assert closed.json()["errors"] == [
+        {"field": "slot", "message": "2026-06-03T09:00:00+08:00/2026-06-03T10:00:00+08:00"}
+    ]
+    later = call(
+        "sh_simt_director",
+        "post",
+        f"/resources/{resource.pk}/blackouts",
+        {"starts_at": "2026-06-10T00:00", "ends_at": "2026-06-10T23:59", "reason": "calibration"},
+    )
+    assert (later.status_code, later.json()["starts_at"]) == (201, "2026-06-10T00:00:00+08:00")

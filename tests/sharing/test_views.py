@@ -120,3 +120,54 @@ def test_ical_feeds_personal_and_per_resource_secret_and_revocable(
     # the feeds page shows the new address once
     page = client_for("expert").post("/sharing/feeds/", {"resource": ""}).content.decode()
     assert "/sharing/ical/cal_" in page
+
+
+def test_booking_page_actions_refuse_cancel_and_record_use(client_for, resource, user_for, clock):
+    resource.approval_required = True
+    resource.save()
+    person, center = client_for("industry"), client_for("sh_simt_director")
+    first = services.request_booking(
+        actor=user_for("industry"),
+        resource=resource,
+        starts_at=at(3, 9),
+        ends_at=at(3, 10),
+        purpose="一",
+    )
+    second = services.request_booking(
+        actor=user_for("industry"),
+        resource=resource,
+        starts_at=at(4, 9),
+        ends_at=at(4, 10),
+        purpose="二",
+    )
+    center.post(f"/sharing/bookings/{first.pk}/refuse/", {"reason": "设备维修"})
+    page = person.get(f"/sharing/bookings/{first.pk}/").content.decode()
+    assert "设备维修" in page and "已拒绝" in page
+    # the maker cannot approve; the center approves, then the maker cancels in time
+    person.post(f"/sharing/bookings/{second.pk}/approve/")
+    second.refresh_from_db()
+    assert second.status == "requested"
+    center.post(f"/sharing/bookings/{second.pk}/approve/")
+    person.post(f"/sharing/bookings/{second.pk}/cancel/", {"reason": "改期"})
+    second.refresh_from_db()
+    assert (second.status, second.cancel_reason, second.late_cancellation) == (
+        "cancelled",
+        "改期",
+        False,
+    )
+    third = services.request_booking(
+        actor=user_for("industry"),
+        resource=resource,
+        starts_at=at(4, 9),
+        ends_at=at(4, 11),
+        purpose="三",
+    )
+    center.post(f"/sharing/bookings/{third.pk}/approve/")
+    clock.moment = at(4, 12)
+    center.post(
+        f"/sharing/bookings/{third.pk}/usage/",
+        {"used_hours": "1.5", "samples": "4", "outcome": "完成"},
+    )
+    page = person.get(f"/sharing/bookings/{third.pk}/").content.decode()
+    assert "1.50 小时" in page and "4 个样品" in page
+    assert center.post(f"/sharing/bookings/{third.pk}/nope/").status_code == 404
