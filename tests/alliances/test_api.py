@@ -121,6 +121,13 @@ def test_found_enrol_request_decide_and_record(call, center, director, world, cl
         {"held_on": "2026-04-01", "kind": "training", "title": "培训"},
     )
     assert refused.status_code == 403
+    elsewhere = call(
+        "director",  # directs the Chongqing centers
+        "post",
+        f"/alliances/{aid}/activities",
+        {"held_on": "2026-04-01", "kind": "training", "title": "培训"},
+    )
+    assert elsewhere.status_code == 404
 
 
 def _file(name, content):

@@ -212,6 +212,10 @@ def test_patch_rules_and_a_blackout_over_a_booking_names_it(call, resource, cloc
     assert (
         call("industry", "patch", f"/resources/{resource.pk}", {"max_hours": 3}).status_code == 403
     )
+    # a director, but of Chongqing's centers: this resource is not theirs to run
+    assert (
+        call("director", "patch", f"/resources/{resource.pk}", {"max_hours": 3}).status_code == 404
+    )
     services.request_booking(
         actor=user_for("industry"),
         resource=resource,

@@ -3,9 +3,10 @@ services; what the public reads never includes contacts of members or pending re
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -221,6 +222,16 @@ def activity_out(activity: Activity) -> dict:
     }
 
 
+def _managed(request, alliance_id: int) -> Alliance:
+    """For the director's writes: 403 without the role, 404 for another center's alliance."""
+    if not request.auth.has_perm("alliances.run"):
+        raise PermissionDenied(_("Your role does not allow this."))
+    alliance = get_object_or_404(public_alliances(), pk=alliance_id)
+    if not can_manage(request.auth, alliance):
+        raise Http404
+    return alliance
+
+
 def _members_count(alliance_ids) -> dict[int, int]:
     rows = (
         Member.objects.filter(alliance_id__in=alliance_ids, status=Member.Status.ACTIVE)
@@ -325,7 +336,7 @@ def add_member(request, alliance_id: int, payload: MemberIn):
     summary="Approve or refuse a request, or record that a member left (the director)",
 )
 def decide_member(request, alliance_id: int, member_id: int, payload: DecisionIn):
-    alliance = get_object_or_404(public_alliances(), pk=alliance_id)
+    alliance = _managed(request, alliance_id)
     member = get_object_or_404(
         alliance.members.select_related("alliance__center", "organisation"), pk=member_id
     )
@@ -367,7 +378,7 @@ def list_activities(request, alliance_id: int, year: int = Query(None, ge=2000, 
     summary="Record an activity (the director); it counts towards the yearly duty",
 )
 def create_activity(request, alliance_id: int, payload: ActivityIn):
-    alliance = get_object_or_404(public_alliances(), pk=alliance_id)
+    alliance = _managed(request, alliance_id)
     activity = services.record_activity(actor=request.auth, alliance=alliance, **payload.dict())
     return Status(201, activity_out(activity))
 
@@ -380,7 +391,7 @@ def create_activity(request, alliance_id: int, payload: ActivityIn):
 def upload_activity_file(
     request, alliance_id: int, activity_id: int, kind: Form[str], file: File[UploadedFile]
 ):
-    alliance = get_object_or_404(public_alliances(), pk=alliance_id)
+    alliance = _managed(request, alliance_id)
     activity = get_object_or_404(alliance.activities, pk=activity_id)
     item = services.attach_activity_file(
         actor=request.auth,

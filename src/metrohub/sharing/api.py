@@ -25,7 +25,12 @@ from metrohub.core.api import ERRORS, WRITE_ERRORS, api, error_response
 from metrohub.organisations.models import Organisation
 from metrohub.sharing import services
 from metrohub.sharing.models import Booking, Resource
-from metrohub.sharing.scope import bookings_for, may_book, visible_resources
+from metrohub.sharing.scope import (
+    bookings_for,
+    managed_resources,
+    may_book,
+    visible_resources,
+)
 
 router = Router(tags=["sharing"])
 
@@ -314,6 +319,13 @@ def _resource(request, resource_id: int) -> Resource:
     )
 
 
+def _managed_resource(request, resource_id: int) -> Resource:
+    """For the director's writes: 403 without the role, 404 for another center's resource."""
+    if not request.auth.has_perm("sharing.run_resources"):
+        raise PermissionDenied(_("Your role does not allow this."))
+    return get_object_or_404(managed_resources(request.auth), pk=resource_id)
+
+
 def _opening(rows) -> list | None:
     if rows is None:
         return None
@@ -410,7 +422,7 @@ def get_resource(request, resource_id: int):
     summary="Change a resource: rules, fees, opening hours, status (the center's director)",
 )
 def update_resource(request, resource_id: int, payload: ResourcePatch):
-    resource = get_object_or_404(visible_resources(request.auth), pk=resource_id)
+    resource = _managed_resource(request, resource_id)
     data = payload.dict(exclude_unset=True)
     resource = services.update_resource(
         actor=request.auth,
@@ -472,7 +484,7 @@ def get_availability(
     summary="Close a resource for a period: maintenance, its own calibration (the director)",
 )
 def add_blackout(request, resource_id: int, payload: BlackoutIn):
-    resource = get_object_or_404(visible_resources(request.auth), pk=resource_id)
+    resource = _managed_resource(request, resource_id)
     b = services.add_blackout(actor=request.auth, resource=resource, **payload.dict())
     return Status(
         201,
@@ -492,7 +504,7 @@ def add_blackout(request, resource_id: int, payload: BlackoutIn):
     summary="Add a photo of a resource (the director)",
 )
 def add_photo(request, resource_id: int, file: File[UploadedFile], caption: Form[str] = ""):
-    resource = get_object_or_404(visible_resources(request.auth), pk=resource_id)
+    resource = _managed_resource(request, resource_id)
     photo = services.add_photo(
         actor=request.auth,
         resource=resource,
