@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "metrohub.guides",
     "metrohub.search",
     "metrohub.jobs",
+    "metrohub.alliances",
+    "metrohub.sharing",
+    "metrohub.enquiries",
 ]
 
 MIDDLEWARE = [

@@ -5,11 +5,13 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from metrohub.accounts.api import router as accounts_router
+from metrohub.alliances.api import router as alliances_router
 from metrohub.cases.api import router as cases_router
 from metrohub.catalogue.api import router as catalogue_router
 from metrohub.centers.api import router as centers_router
 from metrohub.core import views as core_views
 from metrohub.core.api import api
+from metrohub.enquiries.api import router as enquiries_router
 from metrohub.experts.api import router as experts_router
 from metrohub.guides.api import router as guides_router
 from metrohub.legaltime.api import router as legaltime_router
@@ -17,6 +19,7 @@ from metrohub.organisations.api import router as organisations_router
 from metrohub.panels.api import router as panels_router
 from metrohub.rulepacks.api import router as rulepacks_router
 from metrohub.search.api import router as search_router
+from metrohub.sharing.api import router as sharing_router
 from metrohub.uncertainty.api import router as uncertainty_router
 
 api.add_router("/", accounts_router)
@@ -31,6 +34,9 @@ api.add_router("/", cases_router)
 api.add_router("/", panels_router)
 api.add_router("/", guides_router)
 api.add_router("/", search_router)
+api.add_router("/", alliances_router)
+api.add_router("/", sharing_router)
+api.add_router("/", enquiries_router)
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -48,6 +54,9 @@ urlpatterns = [
     path("catalogue/", include("metrohub.catalogue.urls")),
     path("cases/", include("metrohub.cases.urls")),
     path("panels/", include("metrohub.panels.urls")),
+    path("alliances/", include("metrohub.alliances.urls")),
+    path("sharing/", include("metrohub.sharing.urls")),
+    path("enquiries/", include("metrohub.enquiries.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -12,6 +12,9 @@ BUILDERS = [
     "metrohub.cases.demo.build",
     "metrohub.panels.demo.build",
     "metrohub.guides.demo.build",
+    "metrohub.alliances.demo.build",
+    "metrohub.sharing.demo.build",
+    "metrohub.enquiries.demo.build",
 ]
 
 

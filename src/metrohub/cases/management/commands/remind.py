@@ -2,11 +2,16 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from metrohub.alliances.services import remind as remind_alliance_duties
 from metrohub.cases.services import REMINDER_DAYS, remind
+from metrohub.sharing.services import remind as remind_bookings
 
 
 class Command(BaseCommand):
-    help = "Send reminders ahead of due dates and mark overdue obligations (idempotent; run daily)."
+    help = (
+        "Send reminders ahead of due dates and mark overdue obligations, alliance activity duties "
+        "and bookings (idempotent; run daily)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="act as if today were this day (YYYY-MM-DD)")
@@ -24,3 +29,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         result = remind(on=on, lead_days=days)
         self.stdout.write(f"reminded {result.reminded}, marked overdue {result.overdue}")
+        duties = remind_alliance_duties(on=on)
+        self.stdout.write(f"alliance activities: reminded {duties.reminded}, late {duties.late}")
+        bookings = remind_bookings(on=on)
+        self.stdout.write(f"bookings: reminded {bookings.reminded}, pending {bookings.pending}")

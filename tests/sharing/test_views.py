@@ -1,0 +1,173 @@
+"""Open-sharing pages: what each person sees, the calendars, the iCal feeds, and query counts
+that do not grow with the rows (lists and calendars page and prefetch)."""
+
+import datetime as dt
+
+import icalendar
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from metrohub.sharing import services
+from metrohub.sharing.models import Booking, CalendarFeed, Resource
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx)
+
+
+def many_bookings(resource, user, n, day=3):
+    Booking.objects.bulk_create(
+        Booking(
+            resource=resource,
+            requester=user,
+            organisation=None,
+            starts_at=at(day, 8) + dt.timedelta(minutes=10 * i),
+            ends_at=at(day, 8) + dt.timedelta(minutes=10 * i + 5),
+            purpose=f"批量 {i}",
+            status=Booking.Status.CONFIRMED if i % 2 else Booking.Status.REQUESTED,
+        )
+        for i in range(n)
+    )
+
+
+def test_resource_list_and_calendar_queries_do_not_grow(
+    client_for, resource, director, user_for, django_assert_max_num_queries
+):
+    visitor, manager = client_for("anonymous"), client_for("sh_simt_director")
+    url = f"/sharing/resources/{resource.pk}/?date=2026-06-03"
+    few_list = count_queries(visitor, "/sharing/")
+    few_calendar = count_queries(manager, url)
+    many_bookings(resource, user_for("industry"), 50)
+    Resource.objects.bulk_create(
+        Resource(
+            center=resource.center,
+            owner=resource.owner,
+            kind="instrument",
+            name=f"仪器 {i:02d}",
+        )
+        for i in range(40)
+    )
+    with django_assert_max_num_queries(few_list):
+        assert count_queries(visitor, "/sharing/") == few_list
+    with django_assert_max_num_queries(few_calendar):
+        page = manager.get(url).content.decode()
+    # the manager sees who booked and the requests; the public sees only "booked"
+    assert page.count('data-kind="booking"') == 25 and page.count('data-kind="requested"') == 25
+    public = visitor.get(url).content.decode()
+    assert public.count('data-kind="booking"') == 25 and 'data-kind="requested"' not in public
+    assert "上海示例集成电路有限公司" not in public
+
+
+def test_bookings_and_calendar_pages_queries_do_not_grow(
+    client_for, resource, user_for, clock, django_assert_max_num_queries
+):
+    industry = client_for("industry")
+    services.request_booking(
+        actor=user_for("industry"),
+        resource=resource,
+        starts_at=at(4, 9),
+        ends_at=at(4, 10),
+        purpose="一次",
+    )
+    few_list = count_queries(industry, "/sharing/bookings/")
+    few_calendar = count_queries(industry, "/sharing/calendar/?view=month&date=2026-06-01")
+    many_bookings(resource, user_for("industry"), 30, day=5)
+    with django_assert_max_num_queries(few_list):
+        industry.get("/sharing/bookings/")
+    with django_assert_max_num_queries(few_calendar):
+        page = industry.get("/sharing/calendar/?view=month&date=2026-06-01").content.decode()
+    assert page.count('data-testid="calendar-booking"') == 31
+
+
+def test_ical_feeds_personal_and_per_resource_secret_and_revocable(
+    client, client_for, resource, director, user_for, clock
+):
+    person = user_for("expert")  # a person without demo bookings
+    booking = services.request_booking(
+        actor=person,
+        resource=resource,
+        starts_at=at(3, 9),
+        ends_at=at(3, 11),
+        purpose="校准前比对",
+    )
+    clock.moment = at(1, 8)
+    mine, raw = services.issue_feed(actor=person)
+    _feed, resource_raw = services.issue_feed(actor=director, resource=resource)
+    with pytest.raises(services.PermissionDenied):
+        services.issue_feed(actor=person, resource=resource)
+    for token in (raw, resource_raw):
+        response = client.get(f"/sharing/ical/{token}.ics")
+        assert response["Content-Type"] == "text/calendar; charset=utf-8"
+        calendar = icalendar.Calendar.from_ical(response.content)
+        events = [e for e in calendar.walk("VEVENT")]
+        assert [
+            (str(e["uid"]), e["dtstart"].dt, e["dtend"].dt, str(e["status"])) for e in events
+        ] == [(f"booking-{booking.pk}@metrohub", at(3, 9), at(3, 11), "CONFIRMED")]
+        assert str(events[0]["summary"]) == "半导体参数分析仪"
+    # only the digest is stored; revoking ends the address
+    assert CalendarFeed.objects.filter(digest=raw).count() == 0
+    services.revoke_feed(actor=person, feed=mine)
+    assert client.get(f"/sharing/ical/{raw}.ics").status_code == 404
+    assert client.get(f"/sharing/ical/{resource_raw}.ics").status_code == 200
+    # the feeds page shows the new address once
+    page = client_for("expert").post("/sharing/feeds/", {"resource": ""}).content.decode()
+    assert "/sharing/ical/cal_" in page
+
+
+def test_booking_page_actions_refuse_cancel_and_record_use(client_for, resource, user_for, clock):
+    resource.approval_required = True
+    resource.save()
+    person, center = client_for("industry"), client_for("sh_simt_director")
+    first = services.request_booking(
+        actor=user_for("industry"),
+        resource=resource,
+        starts_at=at(3, 9),
+        ends_at=at(3, 10),
+        purpose="一",
+    )
+    second = services.request_booking(
+        actor=user_for("industry"),
+        resource=resource,
+        starts_at=at(4, 9),
+        ends_at=at(4, 10),
+        purpose="二",
+    )
+    center.post(f"/sharing/bookings/{first.pk}/refuse/", {"reason": "设备维修"})
+    page = person.get(f"/sharing/bookings/{first.pk}/").content.decode()
+    assert "设备维修" in page and "已拒绝" in page
+    # the maker cannot approve; the center approves, then the maker cancels in time
+    person.post(f"/sharing/bookings/{second.pk}/approve/")
+    second.refresh_from_db()
+    assert second.status == "requested"
+    center.post(f"/sharing/bookings/{second.pk}/approve/")
+    person.post(f"/sharing/bookings/{second.pk}/cancel/", {"reason": "改期"})
+    second.refresh_from_db()
+    assert (second.status, second.cancel_reason, second.late_cancellation) == (
+        "cancelled",
+        "改期",
+        False,
+    )
+    third = services.request_booking(
+        actor=user_for("industry"),
+        resource=resource,
+        starts_at=at(4, 9),
+        ends_at=at(4, 11),
+        purpose="三",
+    )
+    center.post(f"/sharing/bookings/{third.pk}/approve/")
+    clock.moment = at(4, 12)
+    center.post(
+        f"/sharing/bookings/{third.pk}/usage/",
+        {"used_hours": "1.5", "samples": "4", "outcome": "完成"},
+    )
+    page = person.get(f"/sharing/bookings/{third.pk}/").content.decode()
+    assert "1.50 小时" in page and "4 个样品" in page
+    assert center.post(f"/sharing/bookings/{third.pk}/nope/").status_code == 404
