@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from metrohub.core.uploads import ALLOWED
 from metrohub.catalogue.models import CapabilityLine
 from metrohub.centers.scope import public_centers
 from metrohub.core.api import ERRORS, WRITE_ERRORS
+from metrohub.core.uploads import ALLOWED
 from metrohub.enquiries import services
 from metrohub.enquiries.models import Attachment, Enquiry
 from metrohub.organisations.models import Organisation
