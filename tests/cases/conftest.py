@@ -22,7 +22,7 @@ def clock(monkeypatch):
             self.day = dt.date(*ymd)
 
     c = Clock()
-    monkeypatch.setattr(services, "today", lambda: c.day)
+    monkeypatch.setattr(services.clock, "today", lambda: c.day)
     return c
 
 

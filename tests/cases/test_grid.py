@@ -5,7 +5,9 @@ import datetime as dt
 import pytest
 
 from metrohub.cases import services
+from metrohub.cases.models import Material
 from metrohub.cases.walk import clock, new_case, path_to, walk
+from metrohub.rulepacks.services import registry
 
 APPLICANT_CQ = {
     "anonymous": 302,
@@ -50,12 +52,12 @@ def ids(world):
     out = {}
     with services.quiet():
         for code, stage in (("chongqing", "public_notice"), ("hubei", "construction")):
-            pack = services.registry().latest(code)
+            pack = registry().latest(code)
             with clock(dt.date(2025, 3, 3)) as clk:
                 case = new_case(world, code, name=f"网格{code}")
                 out[code] = walk(case, path_to(pack, stage), clk).pk
-    out["material"] = services.Material.objects.filter(case_id=out["chongqing"]).first().pk
-    out["hb_material"] = services.Material.objects.filter(case_id=out["hubei"]).first().pk
+    out["material"] = Material.objects.filter(case_id=out["chongqing"]).first().pk
+    out["hb_material"] = Material.objects.filter(case_id=out["hubei"]).first().pk
     return out
 
 

@@ -48,7 +48,7 @@ def test_autosave_answers_the_validation_list(client_for, world):
 
 
 def test_transition_form_shows_the_conflict(client_for, notice_case, monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: dt.date(2025, 10, 8))
+    monkeypatch.setattr(services.clock, "today", lambda: dt.date(2025, 10, 8))
     response = client_for("regulator").post(
         f"/cases/{notice_case.pk}/transitions/close_public_notice/", {}
     )

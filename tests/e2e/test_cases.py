@@ -18,7 +18,7 @@ PDF = {"name": "材料.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7
 @pytest.fixture
 def today(monkeypatch):
     state = {"day": dt.date(2025, 9, 1)}
-    monkeypatch.setattr(services, "today", lambda: state["day"])
+    monkeypatch.setattr(services.clock, "today", lambda: state["day"])
 
     def set_day(*ymd):
         state["day"] = dt.date(*ymd)

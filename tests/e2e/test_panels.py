@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def today(monkeypatch):
     state = {"day": dt.date(2026, 6, 1)}
-    monkeypatch.setattr(services, "today", lambda: state["day"])
+    monkeypatch.setattr(services.clock, "today", lambda: state["day"])
     return state
 
 

@@ -6,7 +6,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from ninja.errors import HttpError
 
 from metrohub.accounts.models import Role
 from metrohub.cases import application, services
@@ -22,16 +21,9 @@ from metrohub.cases.forms import (
     TransitionForm,
 )
 from metrohub.cases.models import Material, Objection
+from metrohub.core.errors import SHOWN_ON_PAGE, DomainError, into_form, page_message
 from metrohub.core.permissions import permission_required
 from metrohub.eventlog.services import history
-
-
-def _errors_into(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.message_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @permission_required("cases.view_cases")
@@ -61,7 +53,7 @@ def case_new(request):
                 co_builders=[o.pk for o in data["co_builders"]],
             )
         except ValidationError as exc:
-            _errors_into(form, exc)
+            into_form(form, exc)
         else:
             return redirect("cases:edit", pk=case.pk)
     return render(request, "cases/new.html", {"form": form})
@@ -125,7 +117,7 @@ def case_detail(request, pk: int):
         "supervisor_form": TextForm(),
         "editable": services.is_editable(request.user, case),
         "self_check_open": Role.APPLICANT in roles
-        and case.state in services._stages_with(pack, "self_check_passed"),
+        and case.state in services.stages_with(pack, "self_check_passed"),
         "industry": application.industry_name(case.industry_domain),
         "today": services.today(),
     }
@@ -156,7 +148,7 @@ def case_edit(request, pk: int):
             case = services.update_draft(actor=request.user, case=case, **fields)
             saved = True
         except ValidationError as exc:
-            _errors_into(form, exc)
+            into_form(form, exc)
         if saved and not request.htmx:
             messages.success(request, _("The draft is saved."))
             return redirect("cases:edit", pk=case.pk)
@@ -186,10 +178,8 @@ def material_upload(request, pk: int):
             content=upload.read(),
             filename=upload.name,
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except HttpError as exc:
-        messages.error(request, str(exc))
+    except SHOWN_ON_PAGE as exc:
+        messages.error(request, page_message(exc))
     else:
         messages.success(
             request,
@@ -236,8 +226,8 @@ def transition(request, pk: int, name: str):
                 effective_date=form.cleaned_data.get("effective_date"),
             )
         except ValidationError as exc:
-            _errors_into(form, exc)
-        except HttpError as exc:
+            into_form(form, exc)
+        except DomainError as exc:
             problem = str(exc)
         else:
             messages.success(request, _("Done: %(name)s.") % {"name": t.name_zh})
@@ -269,8 +259,8 @@ def objection_answer(request, pk: int, objection_id: int):
                 actor=request.user, objection=objection, answer=form.cleaned_data["answer"]
             )
             messages.success(request, _("The answer is recorded."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        except SHOWN_ON_PAGE as exc:
+            messages.error(request, page_message(exc))
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -286,7 +276,7 @@ def self_check(request, pk: int):
             services.record_self_check(actor=request.user, case=case, items=form.items())
         except ValidationError as exc:
             form.add_error(None, exc.messages)
-        except HttpError as exc:
+        except DomainError as exc:
             problem = str(exc)
         else:
             messages.success(request, _("The self-check is recorded."))
@@ -307,10 +297,8 @@ def supervisor_report(request, pk: int):
                 actor=request.user, case=case, text=form.cleaned_data["text"]
             )
             messages.success(request, _("The supervisor's report is recorded."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except HttpError as exc:
-            messages.error(request, str(exc))
+        except SHOWN_ON_PAGE as exc:
+            messages.error(request, page_message(exc))
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -328,10 +316,8 @@ def notice_detail(request, pk: int):
             services.file_objection(case=case, **form.cleaned_data)
             filed = True
             form = ObjectionForm()
-        except ValidationError as exc:
-            _errors_into(form, exc)
-        except HttpError as exc:
-            form.add_error(None, str(exc))
+        except SHOWN_ON_PAGE as exc:
+            into_form(form, exc)
     return render(
         request,
         "cases/notice.html",

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 
 from metrohub.cases import services
 from metrohub.cases.models import Case, Material
+from metrohub.cases.services import clock as clock_module
 from metrohub.eventlog.services import append_event
 from metrohub.rulepacks.services import registry
 
@@ -41,8 +42,8 @@ FORM = {
 def clock(start: dt.date):
     """Replace the engine's today(); `tick(days)` moves it, `set(day)` jumps."""
     state = {"day": start}
-    original = services.today
-    services.today = lambda: state["day"]
+    original = clock_module.today
+    clock_module.today = lambda: state["day"]
 
     class Clock:
         def tick(self, days=1):
@@ -58,7 +59,7 @@ def clock(start: dt.date):
     try:
         yield Clock()
     finally:
-        services.today = original
+        clock_module.today = original
 
 
 def path_to(pack, target: str) -> list | None:

@@ -23,7 +23,8 @@ from metrohub.accounts.models import Role, User
 from metrohub.accounts.roles import holds
 from metrohub.cases import services as cases
 from metrohub.cases.models import Case
-from metrohub.core.api import Conflict
+from metrohub.cases.services import clock
+from metrohub.core.errors import Conflict
 from metrohub.eventlog.services import append_event
 from metrohub.experts import draw as drawing
 from metrohub.experts.models import ExpertProfile
@@ -45,7 +46,7 @@ SHEET_MESSAGES = {
 
 
 def _today() -> dt.date:
-    return cases.today()
+    return clock.today()
 
 
 # ------------------------------------------------------------------------------------ rubrics
@@ -826,37 +827,3 @@ def apply_result(*, actor, panel: Panel, document_number="", document_date="", r
         panel.state = Panel.State.APPLIED
         panel.save(update_fields=["state"])
     return case
-
-
-# ------------------------------------------------------------------- what the engine reads
-
-
-def panel_conclusion(case: Case) -> str | None:
-    panel = (
-        Panel.objects.filter(
-            case=case,
-            purpose=Panel.Purpose.EXPERT_REVIEW,
-            state__in=[Panel.State.COMPLETED, Panel.State.APPLIED],
-        )
-        .select_related("result")
-        .order_by("-round", "-pk")
-        .first()
-    )
-    return panel.result.recommendation if panel else None
-
-
-def panel_score(case: Case) -> Decimal | None:
-    """The concluded acceptance panel's score for the round the case is in."""
-    panel = (
-        Panel.objects.filter(
-            case=case,
-            purpose__in=ACCEPTANCE,
-            round=case.scores.count() + 1,
-            state__in=[Panel.State.COMPLETED, Panel.State.APPLIED],
-        )
-        .select_related("result")
-        .first()
-    )
-    if panel is None or panel.result.score is None:
-        return None
-    return Decimal(score_text(panel.result, case.pack))

@@ -8,10 +8,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from ninja.errors import HttpError
 
 from metrohub.accounts.models import Role
 from metrohub.cases import services as cases
+from metrohub.core.errors import SHOWN_ON_PAGE, DomainError, page_message
 from metrohub.panels import report, services
 from metrohub.panels.models import Panel, ScoreSheet
 from metrohub.panels.services import ACCEPTANCE
@@ -69,7 +69,7 @@ def draw(request, case_id: int):
                 )
             except ValidationError as exc:
                 errors = exc.message_dict
-            except HttpError as exc:
+            except DomainError as exc:
                 problem = str(exc)
             else:
                 messages.success(request, _("The panel has been drawn."))
@@ -169,7 +169,7 @@ def sheet(request, pk: int):
                 messages.success(request, _("Draft saved."))
         except ValidationError as exc:
             errors, status = exc.message_dict, 422
-        except HttpError as exc:
+        except DomainError as exc:
             problem, status = str(exc), exc.status_code
         else:
             return redirect("panels:sheet", pk=sheet.pk)
@@ -197,10 +197,8 @@ def _act(request, pk, action):
     panel = services.get_panel(request.user, pk)
     try:
         action(panel)
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
-    except HttpError as exc:
-        messages.error(request, str(exc))
+    except SHOWN_ON_PAGE as exc:
+        messages.error(request, page_message(exc))
     return redirect("panels:detail", pk=panel.pk)
 
 
@@ -256,10 +254,8 @@ def reopen(request, pk: int):
         services.reopen_sheet(
             actor=request.user, sheet=sheet, reason=request.POST.get("reason", "")
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
-    except HttpError as exc:
-        messages.error(request, str(exc))
+    except SHOWN_ON_PAGE as exc:
+        messages.error(request, page_message(exc))
     return redirect("panels:detail", pk=panel.pk)
 
 
@@ -274,8 +270,6 @@ def decline(request, pk: int, member_id: int):
         services.decline_and_replace(
             actor=request.user, member=member, reason=request.POST.get("reason", "")
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
-    except HttpError as exc:
-        messages.error(request, str(exc))
+    except SHOWN_ON_PAGE as exc:
+        messages.error(request, page_message(exc))
     return redirect("panels:detail", pk=panel.pk)

@@ -1,7 +1,19 @@
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 register = template.Library()
+
+#: Names of the events that are not transitions (transitions and reports are named by the pack).
+EVENT_LABELS = {
+    "case.filed": gettext_lazy("application filed"),
+    "material.uploaded": gettext_lazy("material uploaded"),
+    "objection.filed": gettext_lazy("objection filed"),
+    "objection.answered": gettext_lazy("objection answered"),
+    "self_check.recorded": gettext_lazy("self-check recorded"),
+    "supervisor.reported": gettext_lazy("supervisor's report filed"),
+    "obligation.overdue": gettext_lazy("obligation overdue"),
+    "obligation.waived": gettext_lazy("obligation waived"),
+}
 
 
 @register.filter
@@ -32,8 +44,6 @@ def zh_en(item):
 
 @register.filter
 def event_label(action, pack):
-    from metrohub.cases.services import EVENT_LABELS
-
     if action.startswith("transition."):
         try:
             return zh_en(pack.transition(action.split(".", 1)[1]))
