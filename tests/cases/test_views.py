@@ -53,7 +53,7 @@ def test_transition_form_shows_the_conflict(client_for, notice_case, monkeypatch
         f"/cases/{notice_case.pk}/transitions/close_public_notice/", {}
     )
     assert response.status_code == 409
-    assert "当日或之后方可结束" in response.content.decode()
+    assert "2025-10-10" in response.content.decode()  # the earliest close: the day after
 
 
 def test_public_notice_and_objection(client, notice_case):

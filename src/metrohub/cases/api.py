@@ -221,10 +221,7 @@ class IndustryFieldOut(Schema):
 
 def _overdue(case: Case) -> bool:
     today = services.today()
-    return any(
-        o.state == "overdue" or (o.is_live and o.kind == "maximum" and o.deadline.due < today)
-        for o in case.obligations.all()
-    )
+    return any(o.state_on(today) == Obligation.State.OVERDUE for o in case.obligations.all())
 
 
 def summary(case: Case) -> dict:
@@ -523,7 +520,7 @@ def obligation_out(o: Obligation) -> dict:
         "name": o.case.pack.deadline(o.code).name_zh,
         "due": o.deadline.due,
         "provisional": o.deadline.provisional,
-        "state": o.state,
+        "state": o.state_on(services.today()),
         "kind": o.kind,
         "indicative": o.indicative,
         "article": o.article,

@@ -126,6 +126,7 @@ class Obligation(models.Model):
         OPEN = "open", _("open")
         MET = "met", _("met")
         OVERDUE = "overdue", _("overdue")
+        LATE = "late", _("late")  # met after its due date: late, never "met"
         WAIVED = "waived", _("waived")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="obligations")
@@ -164,6 +165,22 @@ class Obligation(models.Model):
     @property
     def is_live(self) -> bool:
         return self.state in (self.State.OPEN, self.State.OVERDUE)
+
+    def state_on(self, day) -> str:
+        """The state as of `day`: an open maximum past its due date is overdue when read, whether
+        or not the daily reminder has marked it yet."""
+        if self.state == self.State.OPEN and self.kind == "maximum" and day > self.deadline.due:
+            return self.State.OVERDUE
+        return self.state
+
+    @property
+    def current_state(self) -> str:
+        from metrohub.cases.services import clock
+
+        return self.state_on(clock.today())
+
+    def get_current_state_display(self) -> str:
+        return str(self.State(self.current_state).label)
 
 
 class Objection(models.Model):
@@ -222,6 +239,29 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.document_number or self.get_kind_display()
+
+
+class DocumentNumber(models.Model):
+    """The register of document numbers (文号), one per issuing body: a number is used once."""
+
+    issuer = models.CharField(_("issuing body"), max_length=200)
+    number = models.CharField(_("document number"), max_length=100)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="document_numbers")
+    decision = models.OneToOneField(
+        "Decision", on_delete=models.CASCADE, null=True, blank=True, related_name="register_entry"
+    )
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["issuer", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "number"], name="document_number_per_issuer")
+        ]
+        verbose_name = _("document number")
+        verbose_name_plural = _("document numbers")
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.number}"
 
 
 class ScoreRecord(models.Model):

@@ -95,8 +95,10 @@ def path_to(pack, target: str) -> list | None:
 
 
 def _conclusion(t, following) -> str:
-    negative = t.to in ("rejected", "failed") or (
-        following is not None and "experts_do_not_recommend" in following.preconditions
+    negative = (
+        t.to in ("rejected", "failed")
+        or {"experts_do_not_recommend", "score_below_pass"} & set(t.preconditions)
+        or (following is not None and "experts_do_not_recommend" in following.preconditions)
     )
     if t.to in ("public_notice", "decision", "rejected") or "recommend" in t.name:
         return "not_recommend" if negative else "recommend"
@@ -124,7 +126,9 @@ def sample_payload(case, t, following, day: dt.date, serial: int) -> dict:
         elif code == "conclusion":
             payload[code] = _conclusion(t, following)
         elif code == "document_number":
-            payload[code] = f"{DOC_PREFIX.get(pack.code, '示例发')}〔{day.year}〕{serial}号"
+            # one number per case and step: the register refuses a number used twice
+            number = case.pk * 100 + serial % 100
+            payload[code] = f"{DOC_PREFIX.get(pack.code, '示例发')}〔{day.year}〕{number}号"
         elif code == "document_date":
             payload[code] = day.isoformat()
         elif code == "score":
@@ -209,16 +213,26 @@ def walk(case, transitions, clk, *, serial=1):
         if "notice_period_elapsed" in t.preconditions:
             closing = services.notice_closing(case)
             if closing:
-                clk.set(closing.deadline.due)
+                clk.set(closing.deadline.due + dt.timedelta(days=1))
         actor = next(u for u in (actor_for(case, r) for r in t.roles) if u is not None)
-        case = services.take_transition(
-            case=case,
-            name=t.name,
-            actor=actor,
-            payload=sample_payload(case, t, following, clk.day, serial + i),
-        )
+        payload = sample_payload(case, t, following, clk.day, serial + i)
+        for prepare in PREPARERS:
+            payload = prepare(case, t, payload, clk)
+        case = services.take_transition(case=case, name=t.name, actor=actor, payload=payload)
         clk.tick(9)
     return case
+
+
+#: Functions f(case, transition, payload, clock) → payload that prepare what an app holds before a
+#: walked transition (the panels draw and conclude the panel a stage needs). Registered by the
+#: app that owns it, so this module imports none.
+PREPARERS: list = []
+
+
+def preparer(fn):
+    if fn not in PREPARERS:
+        PREPARERS.append(fn)
+    return fn
 
 
 DISTRICTS = {"chongqing": "500112", "hubei": "420111", "shanghai": "310115"}

@@ -254,11 +254,20 @@ def _criteria(d: dict) -> drawing.Criteria:
     )
 
 
+#: The stages where a panel of each purpose sits (drawn ahead of the on-site acceptance at the
+#: acceptance review); a panel whose case leaves them is closed.
+SITTING = {
+    Panel.Purpose.EXPERT_REVIEW: ("expert_review",),
+    Panel.Purpose.ONSITE_ACCEPTANCE: ("acceptance_review", "onsite_acceptance"),
+    Panel.Purpose.RECTIFICATION: ("acceptance_review", "onsite_acceptance"),
+}
+
+
 def purpose_for(case: Case) -> tuple[str, int]:
     """Which panel the case's stage calls for, and its round."""
-    if case.state == "expert_review":
+    if case.state in SITTING[Panel.Purpose.EXPERT_REVIEW]:
         return Panel.Purpose.EXPERT_REVIEW, 1
-    if case.state in ("acceptance_review", "onsite_acceptance"):
+    if case.state in SITTING[Panel.Purpose.ONSITE_ACCEPTANCE]:
         n = case.scores.count() + 1
         return (Panel.Purpose.ONSITE_ACCEPTANCE if n == 1 else Panel.Purpose.RECTIFICATION), n
     raise Conflict(
@@ -382,8 +391,7 @@ def draw_panel(
 
 def _seat(panel: Panel, expert: ExpertProfile, position: int) -> PanelMember:
     member = PanelMember.objects.create(panel=panel, expert=expert, position=position)
-    if panel.rubric_id:
-        ScoreSheet.objects.create(member=member, rubric=panel.rubric)
+    ScoreSheet.objects.create(member=member, rubric=panel.rubric)
     return member
 
 
@@ -512,7 +520,7 @@ def decline_and_replace(*, actor, member: PanelMember, reason: str, seed: int | 
 
 
 def _items(sheet: ScoreSheet):
-    return scoring.rubric_items(_RubricView(sheet.rubric.areas))
+    return scoring.rubric_items(_RubricView(sheet.rubric.areas if sheet.rubric else []))
 
 
 class _RubricView:
@@ -625,7 +633,7 @@ def submit_sheet(*, actor, sheet: ScoreSheet) -> ScoreSheet:
             payload={
                 "sheet": sheet.pk,
                 "panel": panel.pk,
-                "rubric_version": sheet.rubric.version,
+                "rubric_version": sheet.rubric.version if sheet.rubric else None,
                 "total": str(sheet.total) if sheet.total is not None else None,
                 "recommendation": sheet.recommendation or None,
             },

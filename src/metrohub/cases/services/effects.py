@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from metrohub.cases import application
 from metrohub.cases.models import Decision
+from metrohub.cases.services import clock
+from metrohub.cases.services.decisions import DECISION_BY_STAGE, make_decision
 
 EFFECTS: dict[str, Callable] = {}
 LISTENERS: list[Callable] = []
@@ -39,39 +41,6 @@ def listen(fn: Callable) -> Callable:
     return fn
 
 
-DECISION_BY_STAGE = {
-    "construction": Decision.Kind.APPROVAL_TO_BUILD,
-    "established": Decision.Kind.ESTABLISHMENT,
-    "rejected": Decision.Kind.REFUSAL,
-    "failed": Decision.Kind.FAILURE,
-    "rectification": Decision.Kind.RECTIFICATION,
-    "revoked": Decision.Kind.REVOCATION,
-}
-
-
-def decision_kind(ctx) -> str:
-    t = ctx.transition
-    if t.to == "established" and "established" in t.from_:
-        return Decision.Kind.CONFIRMATION
-    return DECISION_BY_STAGE.get(t.to, Decision.Kind.OTHER)
-
-
-def make_decision(ctx, kind=None) -> Decision:
-    reasons = ctx.records.get("reasons") or "\n".join(ctx.records.get("defects") or [])
-    decision = Decision.objects.create(
-        case=ctx.case,
-        kind=kind or decision_kind(ctx),
-        transition=ctx.transition.name,
-        document_number=ctx.records.get("document_number", ""),
-        document_date=ctx.records.get("document_date"),
-        reasons=reasons,
-        article=ctx.transition.article,
-        decided_by=ctx.actor,
-    )
-    ctx.extra.setdefault("decisions", []).append(decision.pk)
-    return decision
-
-
 @register("issue_document")
 def _issue_document(ctx):
     make_decision(ctx)
@@ -84,7 +53,9 @@ def _issue_task_book(ctx):
 
 @register("publish_notice")
 def _publish_notice(ctx):
-    ctx.case.notice_published_on = ctx.on
+    # The period runs from the day the notice actually appears on the portal: today, never an
+    # act date recorded from paper (refused by `notices.not_backdated`).
+    ctx.case.notice_published_on = clock.today()
 
 
 @register("accept_objections")
@@ -101,62 +72,77 @@ def _center_code(ctx) -> str:
     return code.strip().upper()[:40]
 
 
-@register("publish_registry")
-def _publish_registry(ctx):
-    """The established center appears in the public registry (created, or updated if the case
-    already has one)."""
+def _ensure_center(ctx, status: str, on: dt.date):
+    """The case's center, created on first need (approval to build registers it in preparation;
+    a pack without that step creates it at establishment), else moved to `status`."""
     from metrohub.centers.models import Center, validate_center_code
     from metrohub.centers.services import register_center
 
     case, form = ctx.case, ctx.case.form_data or {}
-    established_on = (
-        dt.date.fromisoformat(ctx.records["document_date"])
-        if ctx.records.get("document_date")
-        else ctx.on
-    )
     if case.center_id:
         center = case.center
-        center.status = Center.Status.ESTABLISHED
-        center.established_on = established_on
+        center.status = status
+        center.established_on = on if status == Center.Status.ESTABLISHED else None
         center.save(update_fields=["status", "established_on"])
-    else:
-        code = _center_code(ctx)
-        try:
-            validate_center_code(code)
-        except ValidationError:
-            raise ValidationError(
-                {
-                    "center_code": [
-                        _(
-                            "A center code is 2 to 32 capital letters, digits and hyphens, such as CQ-AUTO."
-                        )
-                    ]
-                }
-            ) from None
-        if Center.objects.filter(code=code).exists():
-            raise ValidationError(
-                {"center_code": [_("The center code %(code)s is taken.") % {"code": code}]}
-            )
-        level = ctx.pack.pack.level if ctx.pack.pack.level in Center.Level.values else "municipal"
-        center = register_center(
-            actor=None,
-            code=code,
-            name=case.center_name,
-            name_en=case.center_name_en,
-            host=case.applicant,
-            jurisdiction=case.jurisdiction,
-            level=level,
-            status=Center.Status.ESTABLISHED,
-            industry_domain=application.industry_name(case.industry_domain)[:200],
-            director_name=str(form.get("director_name", ""))[:100],
-            contact_email=form.get("contact_email", "")
-            if "@" in str(form.get("contact_email", ""))
-            else "",
-            contact_phone=str(form.get("contact_phone", ""))[:40],
-            established_on=established_on,
+        return center
+    code = _center_code(ctx)
+    try:
+        validate_center_code(code)
+    except ValidationError:
+        raise ValidationError(
+            {
+                "center_code": [
+                    _(
+                        "A center code is 2 to 32 capital letters, digits and hyphens, such as CQ-AUTO."
+                    )
+                ]
+            }
+        ) from None
+    if Center.objects.filter(code=code).exists():
+        raise ValidationError(
+            {"center_code": [_("The center code %(code)s is taken.") % {"code": code}]}
         )
-        case.center = center
-    ctx.extra["center"] = center.code
+    level = ctx.pack.pack.level if ctx.pack.pack.level in Center.Level.values else "municipal"
+    email = str(form.get("contact_email", ""))
+    center = register_center(
+        actor=None,
+        code=code,
+        name=case.center_name,
+        name_en=case.center_name_en,
+        host=case.applicant,
+        jurisdiction=case.jurisdiction,
+        level=level,
+        status=status,
+        industry_domain=application.industry_name(case.industry_domain)[:200],
+        director_name=str(form.get("director_name", ""))[:100],
+        contact_email=email if "@" in email else "",
+        contact_phone=str(form.get("contact_phone", ""))[:40],
+        established_on=on if status == Center.Status.ESTABLISHED else None,
+    )
+    case.center = center
+    return center
+
+
+def _decision_date(ctx) -> dt.date:
+    day = ctx.records.get("document_date")
+    return dt.date.fromisoformat(day) if day else ctx.on
+
+
+@register("register_center")
+def _register_center(ctx):
+    """Approval to build: the center enters the registry in preparation (筹建), so its committed
+    capabilities can be prepared (as drafts) during construction."""
+    from metrohub.centers.models import Center
+
+    ctx.extra["center"] = _ensure_center(ctx, Center.Status.PREPARING, _decision_date(ctx)).code
+
+
+@register("publish_registry")
+def _publish_registry(ctx):
+    """The established center appears in the public registry."""
+    from metrohub.centers.models import Center
+
+    ctx.extra["center"] = _ensure_center(ctx, Center.Status.ESTABLISHED, _decision_date(ctx)).code
 
 
 @register("notify_district_regulator")

@@ -3,6 +3,7 @@ the day; the application form is saved while the pack lets the applicant edit it
 
 from __future__ import annotations
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from metrohub.accounts.models import Role
 from metrohub.accounts.roles import assignments
 from metrohub.cases import application
-from metrohub.cases.models import Case
+from metrohub.cases.models import Case, Decision
 from metrohub.cases.services import clock
 from metrohub.cases.services.idempotency import digest, idempotent
 from metrohub.cases.services.scope import case_roles, covers
@@ -48,6 +49,42 @@ def _district(code) -> Jurisdiction | None:
     if found is None:
         raise ValidationError({"district": [_("Unknown division code %(code)s.") % {"code": code}]})
     return found
+
+
+def _not_barred(pack, applicant, on) -> None:
+    """A pack may bar an organisation whose center was revoked from applying again for some
+    years (`[reapplication] bar_years`); none of the shipped packs does: the seeds give no bar."""
+    years = pack.reapplication.bar_years
+    if not years:
+        return
+    revocation = (
+        Decision.objects.filter(
+            case__applicant=applicant,
+            case__rulepack_code=pack.code,
+            kind=Decision.Kind.REVOCATION,
+        )
+        .select_related("case")
+        .order_by("-document_date", "-pk")
+        .first()
+    )
+    if revocation is None:
+        return
+    revoked_on = revocation.document_date or revocation.created_at.date()
+    until = revoked_on + relativedelta(years=years)
+    if on < until:
+        raise Conflict(
+            _(
+                "%(org)s's center was revoked on %(day)s (case #%(case)d); under %(article)s it may "
+                "apply again from %(until)s."
+            )
+            % {
+                "org": applicant.name,
+                "day": revoked_on.isoformat(),
+                "case": revocation.case_id,
+                "article": pack.reapplication.article,
+                "until": until.isoformat(),
+            }
+        )
 
 
 def create_case(
@@ -116,6 +153,7 @@ def _create(
             raise PermissionDenied(_("You apply only for an organisation you work for."))
     filed = clock.today()
     pack = pack_for(rulepack, filed)
+    _not_barred(pack, lead, filed)
     jurisdiction = Jurisdiction.objects.filter(code=pack.pack.jurisdiction).first()
     if jurisdiction is None:
         raise ValidationError({"rulepack": [_("The pack's jurisdiction is not registered.")]})

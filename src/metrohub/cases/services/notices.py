@@ -13,9 +13,28 @@ from django.utils.translation import gettext as _
 
 from metrohub.accounts.models import Role
 from metrohub.cases.models import Case, Objection
+from metrohub.cases.services.context import Problem, guard
 from metrohub.cases.services.scope import case_roles, users_for
 from metrohub.core.errors import Conflict
 from metrohub.eventlog.services import append_event
+
+
+@guard
+def not_backdated(ctx) -> list[Problem]:
+    """A notice's period runs from the moment it is on the public portal: the transition that
+    publishes it cannot carry an earlier act date."""
+    if "publish_notice" in ctx.transition.effects and ctx.on_paper:
+        return [
+            Problem(
+                422,
+                "effective_date",
+                _(
+                    "A public notice runs from the day it appears on the public portal; its "
+                    "publication cannot be dated earlier."
+                ),
+            )
+        ]
+    return []
 
 
 def public_notices() -> QuerySet[Case]:

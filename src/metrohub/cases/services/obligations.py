@@ -42,10 +42,17 @@ def open_obligation(ctx, deadline) -> Obligation:
     )
 
 
+def met_state(ob: Obligation, on) -> str:
+    """Met on time, or late: a maximum fulfilled after its due date is late everywhere."""
+    if ob.kind == "maximum" and on > ob.deadline.due:
+        return Obligation.State.LATE
+    return Obligation.State.MET
+
+
 def close(case, codes, on) -> list[str]:
     closed = []
-    for ob in case.obligations.filter(code__in=codes, state__in=LIVE):
-        ob.state, ob.closed_at, ob.closed_on = Obligation.State.MET, timezone.now(), on
+    for ob in case.obligations.filter(code__in=codes, state__in=LIVE).select_related("deadline"):
+        ob.state, ob.closed_at, ob.closed_on = met_state(ob, on), timezone.now(), on
         ob.save(update_fields=["state", "closed_at", "closed_on"])
         closed.append(ob.code)
     return closed
@@ -67,6 +74,11 @@ def waive_obligation(*, actor, obligation: Obligation, reason: str) -> Obligatio
         raise PermissionDenied(_("The programme regulator waives obligations."))
     if not obligation.is_live:
         raise Conflict(_("The obligation is already closed."))
+    if obligation.kind == "minimum":
+        raise Conflict(
+            _("A statutory minimum period (%(article)s) cannot be waived.")
+            % {"article": obligation.article}
+        )
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for waiving.")]})

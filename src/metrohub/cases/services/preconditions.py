@@ -8,6 +8,7 @@ conditions, so the engine imports no app that builds on it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from dateutil.relativedelta import relativedelta
@@ -75,22 +76,26 @@ def _endorsement_given(ctx) -> list[Problem]:
 
 @register("notice_period_elapsed")
 def _notice_elapsed(ctx):
+    """A minimum period ("不少于7天") ends at 24:00 of its last day: the notice closes at the
+    earliest on the next day, and no earlier act date can be recorded for the closing."""
     problems = []
     for code in ctx.transition.closes:
         if ctx.pack.deadline(code).kind != "minimum":
             continue
         for ob in ctx.case.obligations.filter(code=code, state__in=["open", "overdue"]):
-            if ctx.on < ob.deadline.due:
+            if ctx.on <= ob.deadline.due:
                 problems.append(
                     Problem(
                         409,
                         "effective_date",
                         _(
-                            "The %(name)s runs at least until %(due)s; it may close on or after that day."
+                            "The %(name)s runs until the end of %(due)s; it may close from "
+                            "%(next)s."
                         )
                         % {
                             "name": ctx.pack.deadline(code).name_zh,
                             "due": ob.deadline.due.isoformat(),
+                            "next": (ob.deadline.due + dt.timedelta(days=1)).isoformat(),
                         },
                     )
                 )

@@ -152,7 +152,9 @@ def report_event(*, actor, case: Case, code: str, occurred_on, text: str) -> Obl
                 article=d.article,
                 responsible_role=d.responsible or report.role,
                 opened_by=f"event:{code}",
-                state=Obligation.State.MET,
+                state=Obligation.State.LATE
+                if clock.today() > stored.due
+                else Obligation.State.MET,
                 closed_at=timezone.now(),
                 closed_on=clock.today(),
             )

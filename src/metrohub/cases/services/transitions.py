@@ -14,7 +14,6 @@ records; Http404 for a case outside the actor's scope or an unknown transition.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -24,30 +23,11 @@ from django.utils.translation import gettext as _
 from metrohub.accounts.models import Role
 from metrohub.cases.models import Case, Objection
 from metrohub.cases.services import clock, effects, obligations, preconditions, records
-from metrohub.cases.services.context import Ctx, Problem
+from metrohub.cases.services.context import GUARDS, RECORD_SOURCES, Ctx, Problem
 from metrohub.cases.services.idempotency import digest, idempotent
 from metrohub.cases.services.scope import AUTHORITY_ROLES, case_roles, users_for
 from metrohub.core.errors import Conflict
 from metrohub.eventlog.services import append_event
-
-#: Checks every transition runs besides its pack-named preconditions: f(ctx) → [Problem].
-#: An app registers one where a rule spans transitions (a panel must conclude its stage).
-GUARDS: list[Callable[[Ctx], list[Problem]]] = []
-#: Functions f(ctx) → {record: value} filling records the actor left out from what an app
-#: holds (the concluded panel's conclusion and score), before the records are validated.
-RECORD_SOURCES: list[Callable[[Ctx], dict]] = []
-
-
-def guard(fn):
-    if fn not in GUARDS:
-        GUARDS.append(fn)
-    return fn
-
-
-def record_source(fn):
-    if fn not in RECORD_SOURCES:
-        RECORD_SOURCES.append(fn)
-    return fn
 
 
 def effective(roles: set[str], effective_date, case: Case) -> tuple[dt.date, bool]:
