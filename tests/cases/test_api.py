@@ -216,7 +216,11 @@ def test_chongqing_from_draft_to_an_established_center(api, clock, form, conclud
         regulator.take(
             cid,
             "establish",
-            {"score": "80.0", "document_number": "渝市监发〔2026〕2号", "document_date": "2026-02-20"},
+            {
+                "score": "80.0",
+                "document_number": "渝市监发〔2026〕2号",
+                "document_date": "2026-02-20",
+            },
         ),
         409,
     )
@@ -433,7 +437,9 @@ def test_hubei_with_task_book_and_24_months(api, clock, form, conclude):
     assert failing["code"] == "conflict"
     # art. 15: the center's committed capabilities are published with its establishment
     none = ok(regulator.take(cid, "establish", establish), 422)
-    assert none["errors"][0]["field"] == "capabilities" and "第十五条" in none["errors"][0]["message"]
+    assert (
+        none["errors"][0]["field"] == "capabilities" and "第十五条" in none["errors"][0]["message"]
+    )
     _import_drafts(Case.objects.get(pk=cid).center, 4)
     body = ok(regulator.take(cid, "establish", establish))
     assert body["events"][-1]["payload"]["paper_panel"]["members"] == ["专家甲", "专家乙"]

@@ -131,8 +131,10 @@ def test_a_pack_may_bar_reapplication_after_revocation(world, clock, monkeypatch
     # the shipped packs set no bar
     again = new_case(world, "shanghai", name="再次申请")
     assert again.pk
-    barred = registry().latest("shanghai").model_copy(
-        update={"reapplication": Reapplication(bar_years=3, article="示例条")}
+    barred = (
+        registry()
+        .latest("shanghai")
+        .model_copy(update={"reapplication": Reapplication(bar_years=3, article="示例条")})
     )
     monkeypatch.setattr(filing, "pack_for", lambda code, on: barred)
     with pytest.raises(Conflict, match="示例条"):

@@ -54,7 +54,10 @@ def test_shanghai_evaluation_and_failed_acceptance_are_separate_stages(registry)
         "construction",
         "revoked",
     }
-    assert {t.to for t in pack.transitions_from("rectification")} == {"onsite_acceptance", "revoked"}
+    assert {t.to for t in pack.transitions_from("rectification")} == {
+        "onsite_acceptance",
+        "revoked",
+    }
     # every way out of construction closes the construction obligations
     for t in pack.transitions:
         leaves = set(t.from_) & {"construction", "construction_rectification"}
@@ -94,7 +97,10 @@ def test_chongqing_citations_follow_the_seed(registry, version):
 
 def test_committed_capabilities(registry):
     hubei = registry.get("hubei", "2016")
-    assert (hubei.capabilities.article, hubei.capabilities.change_article) == ("第十五条", "第十六条")
+    assert (hubei.capabilities.article, hubei.capabilities.change_article) == (
+        "第十五条",
+        "第十六条",
+    )
     assert hubei.capabilities.published_at_establishment
     assert "publish_capabilities" in hubei.transition("establish").effects
     assert registry.get("shanghai", "2023").capabilities.change_article == "四(三)"

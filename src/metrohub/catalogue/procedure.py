@@ -17,7 +17,9 @@ def publish_capabilities(ctx):
     center = ctx.case.center
     rule = ctx.pack.capabilities
     article = rule.article if rule else ctx.transition.article
-    lines = CapabilityLine.objects.filter(center=center) if center else CapabilityLine.objects.none()
+    lines = (
+        CapabilityLine.objects.filter(center=center) if center else CapabilityLine.objects.none()
+    )
     if not lines.filter(
         status__in=[CapabilityLine.Status.DRAFT, CapabilityLine.Status.PUBLISHED]
     ).exists():

@@ -146,7 +146,9 @@ def sheet(request, pk: int):
     if request.method == "POST":
         if not own:
             raise PermissionDenied
-        codes = [i["code"] for a in (sheet.rubric.areas if sheet.rubric else []) for i in a["items"]]
+        codes = [
+            i["code"] for a in (sheet.rubric.areas if sheet.rubric else []) for i in a["items"]
+        ]
         scores = {c: request.POST.get(f"score_{c}", "").strip() for c in codes}
         reasons = {c: request.POST.get(f"reason_{c}", "").strip() for c in codes}
         opinion = request.POST.get("opinion", "")

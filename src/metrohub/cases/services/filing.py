@@ -245,5 +245,3 @@ def update_draft(*, actor, case: Case, **fields) -> Case:
         if builders is not None:
             case.co_builders.set(builders)
     return case
-
-

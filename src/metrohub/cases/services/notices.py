@@ -124,5 +124,3 @@ def notice_closing(case: Case):
         .select_related("deadline")
         .first()
     )
-
-

@@ -88,10 +88,7 @@ def _notice_elapsed(ctx):
                     Problem(
                         409,
                         "effective_date",
-                        _(
-                            "The %(name)s runs until the end of %(due)s; it may close from "
-                            "%(next)s."
-                        )
+                        _("The %(name)s runs until the end of %(due)s; it may close from %(next)s.")
                         % {
                             "name": ctx.pack.deadline(code).name_zh,
                             "due": ob.deadline.due.isoformat(),

@@ -152,9 +152,7 @@ def report_event(*, actor, case: Case, code: str, occurred_on, text: str) -> Obl
                 article=d.article,
                 responsible_role=d.responsible or report.role,
                 opened_by=f"event:{code}",
-                state=Obligation.State.LATE
-                if clock.today() > stored.due
-                else Obligation.State.MET,
+                state=Obligation.State.LATE if clock.today() > stored.due else Obligation.State.MET,
                 closed_at=timezone.now(),
                 closed_on=clock.today(),
             )
@@ -184,5 +182,3 @@ def report_event(*, actor, case: Case, code: str, occurred_on, text: str) -> Obl
 
 def _approved(case) -> bool:
     return case.decisions.filter(kind=Decision.Kind.APPROVAL_TO_BUILD).exists()
-
-

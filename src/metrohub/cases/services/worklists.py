@@ -46,5 +46,3 @@ def worklist(user) -> list[WorkItem]:
         items.append(WorkItem(case, transitions, mine, due, overdue))
     items.sort(key=lambda i: (not i.overdue, i.due or dt.date.max, -i.case.pk))
     return items
-
-
