@@ -35,6 +35,8 @@ def test_demo_creates_cases_in_every_stage_of_every_region(db, settings):
     states = Counter((c.rulepack_code, c.state) for c in Case.objects.all())
     for code in ("chongqing", "hubei", "shanghai"):
         for stage in registry().latest(code).stages:
+            if (code, stage.code) == ("chongqing", "revoked"):
+                continue  # art. 31's grounds wait for their text: no revocation can cite one
             assert states[(code, stage.code)] >= 1, (code, stage.code)
     established = Case.objects.filter(state="established")
     assert all(c.center and c.center.status == "established" for c in established)

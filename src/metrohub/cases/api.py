@@ -197,6 +197,11 @@ class EventReportIn(Schema):
     text: str = Field(..., min_length=1, max_length=10000)
 
 
+class VersionIn(Schema):
+    version: str = Field(..., min_length=1, max_length=40)
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
 class WaiveIn(Schema):
     reason: str = Field(..., min_length=1, max_length=2000)
 
@@ -277,7 +282,11 @@ def detail(case: Case, user) -> dict:
                 "records": list(t.records),
                 "materials": list(t.materials),
                 "missing_materials": [
-                    m for m in t.materials if pack.material(m).required and m not in present
+                    m
+                    for m in t.materials
+                    if pack.material(m).required
+                    and pack.material(m).text_given
+                    and m not in present
                 ],
                 "opens": list(t.opens),
                 "optional": t.optional,
@@ -511,6 +520,19 @@ def waive(request, case_id: int, obligation_id: int, body: WaiveIn):
     return obligation_out(
         services.waive_obligation(actor=request.user, obligation=ob, reason=body.reason)
     )
+
+
+@router.post(
+    "/cases/{case_id}/rulepack-version",
+    response={200: CaseOut, **WRITE_ERRORS},
+    summary="Move the case to a later version of its pack, with the reason (regulator)",
+)
+def move_version(request, case_id: int, body: VersionIn):
+    case = services.get_case(request.user, case_id)
+    case = services.move_to_version(
+        actor=request.user, case=case, version=body.version, reason=body.reason
+    )
+    return detail(case, request.user)
 
 
 def obligation_out(o: Obligation) -> dict:

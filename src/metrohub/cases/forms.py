@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from metrohub.accounts.models import Role
 from metrohub.cases import application, services
 from metrohub.organisations.models import Jurisdiction, Organisation
-from metrohub.rulepacks.services import registry
+from metrohub.rulepacks.services import registry, shown_text
 
 SEP = re.compile(r"\s*[|｜]\s*")
 APPLICANT_KINDS = [
@@ -196,7 +196,7 @@ class MaterialForm(forms.Form):
     def __init__(self, *args, case=None, roles=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].choices = [
-            (m.code, m.name_zh) for m in case.pack.materials if m.submitted_by in roles
+            (m.code, shown_text(m)) for m in case.pack.materials if m.submitted_by in roles
         ]
 
 
@@ -324,7 +324,7 @@ class TransitionForm(forms.Form):
             elif code == "grounds":
                 field = forms.MultipleChoiceField(
                     label=label,
-                    choices=[(g.code, g.text_zh) for g in pack.revocation_grounds],
+                    choices=[(g.code, g.text_zh) for g in pack.revocation_grounds if g.text_given],
                     widget=forms.CheckboxSelectMultiple,
                 )
             elif code in TEXTAREAS:
@@ -342,13 +342,15 @@ class TransitionForm(forms.Form):
                     min_value=1,
                     max_value=3650,
                 )
-        if "preconditions_met" in transition.preconditions:
+        if "preconditions_met" in transition.preconditions and any(
+            c.applies_to == "acceptance" and c.text_given for c in pack.conditions
+        ):
             self.fields["conditions_met"] = forms.MultipleChoiceField(
                 label=_("Conditions for requesting acceptance (confirm each)"),
                 choices=[
                     (c.code, f"{c.text_zh} · {c.article}")
                     for c in pack.conditions
-                    if c.applies_to == "acceptance"
+                    if c.applies_to == "acceptance" and c.text_given
                 ],
                 widget=forms.CheckboxSelectMultiple,
             )

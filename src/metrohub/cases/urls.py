@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/objections/<int:objection_id>/answer/", views.objection_answer, name="answer"),
     path("<int:pk>/self-check/", views.self_check, name="self_check"),
     path("<int:pk>/supervisor-report/", views.supervisor_report, name="supervisor_report"),
+    path("<int:pk>/version/", views.move_version, name="move_version"),
 ]

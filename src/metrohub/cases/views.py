@@ -72,7 +72,12 @@ def _submission_gaps(request, case) -> list:
     for t in services.available_transitions(request.user, case):
         for code in t.materials:
             material = pack.material(code)
-            if material.required and code not in present and code not in seen:
+            if (
+                material.required
+                and material.text_given
+                and code not in present
+                and code not in seen
+            ):
                 seen.add(code)
                 gaps.append(
                     {
@@ -120,8 +125,29 @@ def case_detail(request, pk: int):
         and case.state in services.stages_with(pack, "self_check_passed"),
         "industry": application.industry_name(case.industry_domain),
         "today": services.today(),
+        "later_versions": services.later_versions(case)
+        if Role.PROGRAMME_REGULATOR in roles
+        else [],
     }
     return render(request, "cases/detail.html", context)
+
+
+@require_POST
+@permission_required("cases.view_cases")
+def move_version(request, pk: int):
+    case = services.get_case(request.user, pk)
+    try:
+        services.move_to_version(
+            actor=request.user,
+            case=case,
+            version=request.POST.get("version", "")[:40],
+            reason=request.POST.get("reason", "")[:2001],
+        )
+    except SHOWN_ON_PAGE as exc:
+        messages.error(request, page_message(exc))
+    else:
+        messages.success(request, _("The case follows the new version."))
+    return redirect("cases:detail", pk=case.pk)
 
 
 @permission_required("cases.view_cases")

@@ -86,6 +86,8 @@ def path_to(pack, target: str) -> list | None:
                 continue
             if "rectification_rounds_exhausted" in t.preconditions and used < rounds:
                 continue
+            if "grounds" in t.records and not any(g.text_given for g in pack.revocation_grounds):
+                continue  # no ground can be cited until its text is entered
             opened = sc is not None and sc.rectification_deadline in t.opens
             nxt = (t.to, used + 1 if opened else used)
             if nxt not in seen:
@@ -141,14 +143,14 @@ def sample_payload(case, t, following, day: dt.date, serial: int) -> dict:
                 {"username": district[0].username} if district else {"name": "示例监督员"}
             )
         elif code == "grounds":
-            payload[code] = [pack.revocation_grounds[0].code]
+            payload[code] = [next(g.code for g in pack.revocation_grounds if g.text_given)]
         elif code == "objection_answers":
             payload[code] = []
     if any(d.count is None for d in pack.deadlines_opened_by(t.name)):
         payload["deadline_count"] = 30
     if "preconditions_met" in t.preconditions:
         payload["conditions_met"] = [
-            c.code for c in pack.conditions if c.applies_to == "acceptance"
+            c.code for c in pack.conditions if c.applies_to == "acceptance" and c.text_given
         ]
     return payload
 

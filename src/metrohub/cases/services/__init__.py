@@ -46,6 +46,7 @@ from metrohub.cases.services.stages import (
     stages_with,
 )
 from metrohub.cases.services.transitions import take_transition
+from metrohub.cases.services.versions import later_versions, move_to_version
 from metrohub.cases.services.worklists import WorkItem, worklist
 
 
@@ -75,7 +76,9 @@ __all__ = [
     "file_supervisor_report",
     "get_case",
     "is_editable",
+    "later_versions",
     "make_decision",
+    "move_to_version",
     "normalise_document_number",
     "notice_closing",
     "pack_for",

@@ -38,7 +38,9 @@ def _materials_present(ctx) -> list[Problem]:
     problems = []
     for code in ctx.transition.materials:
         material = ctx.pack.material(code)
-        if material.required and code not in present:
+        # an item whose text the seed does not give is not asked of the applicant until a
+        # regulator enters it (a new pack version)
+        if material.required and material.text_given and code not in present:
             problems.append(
                 Problem(
                     422,
@@ -129,7 +131,7 @@ def _self_check_passed(ctx):
 
 @register("preconditions_met")
 def _preconditions_met(ctx):
-    wanted = [c for c in ctx.pack.conditions if c.applies_to == "acceptance"]
+    wanted = [c for c in ctx.pack.conditions if c.applies_to == "acceptance" and c.text_given]
     given = ctx.payload.get("conditions_met") or []
     if not isinstance(given, list):
         given = []

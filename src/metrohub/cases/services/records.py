@@ -140,7 +140,12 @@ def _supervisor(ctx, value):
 
 
 def _grounds(ctx, value):
-    codes = {g.code for g in ctx.pack.revocation_grounds}
+    # a ground whose text the seed does not give cannot be cited until it is entered
+    codes = {g.code for g in ctx.pack.revocation_grounds if g.text_given}
+    if not codes:
+        raise ValueError(
+            _("The pack's grounds wait for their text to be entered; none can be cited yet.")
+        )
     items = value if isinstance(value, list) else [value]
     if not items or any(not isinstance(i, str) or i not in codes for i in items):
         raise ValueError(
