@@ -487,7 +487,15 @@ def _shanghai_to_construction(api, clock, form, conclude):
         ok(applicant.upload(cid, code), 201)
     # a joint application states each co-builder's duties
     missing = ok(applicant.take(cid, "submit"), 422)
-    assert [e["field"] for e in missing["errors"]] == [f"form.builder_duties.{_org('sh-bio')}"]
+    assert [e["field"] for e in missing["errors"]] == [
+        f"form.builder_duties.{_org('sh-bio')}",
+        f"co_builders.{_org('sh-bio')}",  # the co-builder has not consented yet
+    ]
+    # the co-builder sees the case only once it consents
+    cobuilder = api("sh_cobuilder")
+    ok(cobuilder.get(f"/cases/{cid}"), 404)
+    (invitation,) = ok(cobuilder.get("/co-builder-invitations"))
+    ok(cobuilder.post(f"/co-builder-invitations/{invitation['id']}/consent"))
     duties = [
         {
             "organisation": "上海示例生物医药研究所",

@@ -186,3 +186,34 @@ def test_results_become_visible_to_all_members_once_all_submit(client_for, panel
     page = client_for("expert").get(f"/panels/sheets/{other.sheet.pk}/")
     assert page.status_code == 200
     assert fill  # shared helper imported for symmetry with the other tests
+
+
+def test_rubric_versions_are_written_only_by_the_pack_jurisdictions_regulator(
+    client, world, api_token_for
+):
+    """F1: another region's programme regulator cannot version a pack's rubric."""
+    import json
+
+    from metrohub.panels import services as panels
+
+    areas = panels.rubric_for("chongqing").areas
+    body = json.dumps({"areas": areas, "note": "格子测试"})
+    expected = {"anonymous": 401, "admin": 201, "regulator": 201}
+    got = {}
+    roles = ["anonymous", "admin", "regulator", "district", "authority", "applicant", "director"]
+    for who in [*roles, "expert", "industry", "sh_regulator", "hb_regulator"]:
+        headers = (
+            {} if who == "anonymous" else {"HTTP_AUTHORIZATION": f"Bearer {api_token_for(who)}"}
+        )
+        response = client.post(
+            "/api/v1/rubrics/chongqing", body, content_type="application/json", **headers
+        )
+        got[who] = response.status_code
+    assert got == {who: expected.get(who, 403) for who in got}
+    # and the Chongqing regulator cannot version Hubei's or Shanghai's
+    token = {"HTTP_AUTHORIZATION": f"Bearer {api_token_for('regulator')}"}
+    for code in ("hubei", "shanghai"):
+        response = client.post(
+            f"/api/v1/rubrics/{code}", body, content_type="application/json", **token
+        )
+        assert response.status_code == 403, code

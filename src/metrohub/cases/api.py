@@ -206,6 +206,48 @@ class WaiveIn(Schema):
     reason: str = Field(..., min_length=1, max_length=2000)
 
 
+class InvitationOut(Schema):
+    id: int
+    case_id: int
+    center_name: str
+    applicant: str
+    organisation: str
+    state: str
+
+
+def invitation_out(c) -> dict:
+    return {
+        "id": c.pk,
+        "case_id": c.case_id,
+        "center_name": c.case.center_name,
+        "applicant": c.case.applicant.name,
+        "organisation": c.organisation.name,
+        "state": c.state,
+    }
+
+
+@router.get(
+    "/co-builder-invitations",
+    response={200: list[InvitationOut], **ERRORS},
+    summary="Invitations to be named co-builder, for my organisation",
+)
+def invitations(request):
+    return [invitation_out(c) for c in services.invitations_for(request.user)[:500]]
+
+
+@router.post(
+    "/co-builder-invitations/{invitation_id}/{answer}",
+    response={200: InvitationOut, **WRITE_ERRORS},
+    summary="Consent to (or decline) being named co-builder; the case is seen only after consent",
+)
+def answer_invitation(request, invitation_id: int, answer: Literal["consent", "decline"]):
+    consent = services.get_invitation(request.user, invitation_id)
+    done = services.answer_invitation(
+        actor=request.user, consent=consent, consented=answer == "consent"
+    )
+    return invitation_out(done)
+
+
 class NoticeOut(Schema):
     id: int
     center_name: str

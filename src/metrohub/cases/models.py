@@ -91,6 +91,40 @@ class Case(models.Model):
         return registry().get(self.rulepack_code, self.rulepack_version)
 
 
+class CoBuilderConsent(models.Model):
+    """An organisation named as co-builder answers before it sees the case: it consents or
+    declines; until it consents, its staff find the case missing (404)."""
+
+    class State(models.TextChoices):
+        INVITED = "invited", _("awaiting consent")
+        CONSENTED = "consented", _("consented")
+        DECLINED = "declined", _("declined")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="co_builder_consents"
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.INVITED
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "organisation"], name="one_consent_per_builder")
+        ]
+        verbose_name = _("co-builder's consent")
+        verbose_name_plural = _("co-builders' consents")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.state}"
+
+
 class Material(models.Model):
     """One version of one kind of material; old versions are kept."""
 

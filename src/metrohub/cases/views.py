@@ -33,7 +33,12 @@ def worklist(request):
     return render(
         request,
         "cases/worklist.html",
-        {"items": items, "cases": cases, "can_file": request.user.has_perm("cases.file_case")},
+        {
+            "items": items,
+            "cases": cases,
+            "can_file": request.user.has_perm("cases.file_case"),
+            "invited": services.invitations_for(request.user).filter(state="invited").count(),
+        },
     )
 
 
@@ -148,6 +153,32 @@ def move_version(request, pk: int):
     else:
         messages.success(request, _("The case follows the new version."))
     return redirect("cases:detail", pk=case.pk)
+
+
+@permission_required("cases.view_cases")
+def invitations(request):
+    return render(
+        request, "cases/invitations.html", {"invitations": services.invitations_for(request.user)}
+    )
+
+
+@require_POST
+@permission_required("cases.view_cases")
+def answer_invitation(request, pk: int, answer: str):
+    consent = services.get_invitation(request.user, pk)
+    if answer not in ("consent", "decline"):
+        raise Http404
+    try:
+        services.answer_invitation(
+            actor=request.user, consent=consent, consented=answer == "consent"
+        )
+    except SHOWN_ON_PAGE as exc:
+        messages.error(request, page_message(exc))
+    else:
+        messages.success(request, _("Your answer is recorded."))
+    if answer == "consent":
+        return redirect("cases:detail", pk=consent.case_id)
+    return redirect("cases:invitations")
 
 
 @permission_required("cases.view_cases")

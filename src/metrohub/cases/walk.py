@@ -14,6 +14,7 @@ from collections import deque
 
 from django.core.files.base import ContentFile
 
+from metrohub.accounts.models import RoleAssignment
 from metrohub.cases import services
 from metrohub.cases.models import Case, Material
 from metrohub.cases.services import clock as clock_module
@@ -259,7 +260,7 @@ def new_case(world, code: str, *, name: str, clk=None) -> Case:
             for o in co
         ],
     )
-    return services.create_case(
+    case = services.create_case(
         actor=applicant,
         rulepack=code,
         center_name=name,
@@ -268,6 +269,13 @@ def new_case(world, code: str, *, name: str, clk=None) -> Case:
         co_builders=[o.pk for o in co],
         form=form,
     )
+    for consent in case.consents.select_related("organisation"):
+        staff = RoleAssignment.objects.filter(
+            organisation=consent.organisation, role="applicant"
+        ).first()
+        if staff is not None:
+            services.answer_invitation(actor=staff.user, consent=consent, consented=True)
+    return case
 
 
 def build_demo_cases(world: dict, start: dt.date = dt.date(2025, 3, 3)) -> list[Case]:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from metrohub.accounts.models import Role
 from metrohub.accounts.roles import holds
+from metrohub.core import bounds
 from metrohub.eventlog.services import append_event
 from metrohub.experts.draw import Candidate
 from metrohub.experts.models import DeclaredConflict, ExpertProfile
@@ -41,9 +42,14 @@ def update_profile(
     """The expert edits their own profile; a platform administrator may too."""
     if profile.user_id != actor.pk and not holds(actor, Role.PLATFORM_ADMIN):
         raise PermissionDenied(_("Experts maintain their own profile."))
+    title = bounds.texts({"title": (title, 100)})["title"]
+    if not isinstance(domains, list) or not isinstance(areas, list):
+        raise ValidationError({"domains": [_("Give lists of codes.")]})
+    if len(domains) > 100 or len(areas) > 100:
+        raise ValidationError({"domains": [_("At most %(n)d items.") % {"n": 100}]})
     _check_specialties(domains, areas)
     profile.title, profile.domains, profile.areas, profile.available = (
-        title.strip(),
+        title,
         sorted(set(domains)),
         sorted(set(areas)),
         available,
@@ -64,7 +70,8 @@ def declare_conflict(
 ) -> DeclaredConflict:
     if profile.user_id != actor.pk:
         raise PermissionDenied(_("Only the expert declares their own conflicts."))
-    if not reason.strip():
+    reason = bounds.texts({"reason": (reason, 300)})["reason"]
+    if not reason:
         raise ValidationError({"reason": [_("Say why there is a conflict of interest.")]})
     conflict, _created = DeclaredConflict.objects.update_or_create(
         expert=profile, organisation=organisation, defaults={"reason": reason.strip()}

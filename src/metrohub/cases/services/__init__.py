@@ -15,6 +15,8 @@ The names below are the engine's public face; callers import them from here.
 
 from metrohub.cases.services import clock
 from metrohub.cases.services.clock import quiet
+from metrohub.cases.services.consents import answer as answer_invitation
+from metrohub.cases.services.consents import get_invitation, invitations_for
 from metrohub.cases.services.context import Ctx, Problem
 from metrohub.cases.services.effects import EFFECTS, make_decision
 from metrohub.cases.services.filing import create_case, update_draft
@@ -65,6 +67,7 @@ __all__ = [
     "Problem",
     "RemindResult",
     "WorkItem",
+    "answer_invitation",
     "answer_objection",
     "available_transitions",
     "case_roles",
@@ -75,6 +78,8 @@ __all__ = [
     "file_objection",
     "file_supervisor_report",
     "get_case",
+    "get_invitation",
+    "invitations_for",
     "is_editable",
     "later_versions",
     "make_decision",

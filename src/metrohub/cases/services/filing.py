@@ -12,10 +12,11 @@ from metrohub.accounts.models import Role
 from metrohub.accounts.roles import assignments
 from metrohub.cases import application
 from metrohub.cases.models import Case, Decision
-from metrohub.cases.services import clock
+from metrohub.cases.services import clock, consents
 from metrohub.cases.services.idempotency import digest, idempotent
 from metrohub.cases.services.scope import case_roles, covers
 from metrohub.cases.services.stages import editable_stages, pack_for
+from metrohub.core import bounds
 from metrohub.core.errors import Conflict
 from metrohub.eventlog.services import append_event
 from metrohub.organisations.models import Jurisdiction, Organisation
@@ -45,7 +46,8 @@ def _check_fields(*, jurisdiction, industry_domain, district, applicant, co_buil
 def _district(code) -> Jurisdiction | None:
     if not code:
         return None
-    found = Jurisdiction.objects.filter(code=str(code)).first()
+    code = str(code)[:20]
+    found = Jurisdiction.objects.filter(code=code).first()
     if found is None:
         raise ValidationError({"district": [_("Unknown division code %(code)s.") % {"code": code}]})
     return found
@@ -170,7 +172,15 @@ def _create(
     district_j = _district(district)
     if district_j is None and lead.jurisdiction.level == Jurisdiction.Level.DISTRICT:
         district_j = lead.jurisdiction
-    center_name = (center_name or "").strip()
+    names = bounds.texts(
+        {
+            "center_name": (center_name, 200),
+            "center_name_en": (center_name_en, 200),
+            "industry_domain": (industry_domain, 64),
+        }
+    )
+    center_name, center_name_en = names["center_name"], names["center_name_en"]
+    industry_domain = names["industry_domain"]
     if not center_name:
         raise ValidationError({"center_name": [_("Give the center's name.")]})
     _check_fields(
@@ -189,8 +199,8 @@ def _create(
         applicant=lead,
         jurisdiction=jurisdiction,
         district=district_j,
-        center_name=center_name[:200],
-        center_name_en=(center_name_en or "")[:200],
+        center_name=center_name,
+        center_name_en=center_name_en,
         industry_domain=industry_domain or "",
         form_data=application.clean_form(form),
         created_by=actor,
@@ -209,6 +219,7 @@ def _create(
             "center_name": case.center_name,
         },
     )
+    consents.invite(case, builders, actor)
     return case
 
 
@@ -222,18 +233,24 @@ def update_draft(*, actor, case: Case, **fields) -> Case:
         case = Case.objects.select_for_update().get(pk=case.pk)
         if "form" in fields:
             case.form_data = application.clean_form(fields["form"])
-        if "center_name" in fields:
-            name = (fields["center_name"] or "").strip()
-            if not name:
+        given = bounds.texts(
+            {
+                k: (fields[k], n)
+                for k, n in (("center_name", 200), ("center_name_en", 200), ("industry_domain", 64))
+                if k in fields
+            }
+        )
+        if "center_name" in given:
+            if not given["center_name"]:
                 raise ValidationError({"center_name": [_("Give the center's name.")]})
-            case.center_name = name[:200]
-        if "center_name_en" in fields:
-            case.center_name_en = (fields["center_name_en"] or "")[:200]
+            case.center_name = given["center_name"]
+        if "center_name_en" in given:
+            case.center_name_en = given["center_name_en"]
         builders = None
         if "co_builders" in fields:
             builders = [_org(pk) for pk in fields["co_builders"] or []]
-        if "industry_domain" in fields:
-            case.industry_domain = fields["industry_domain"] or ""
+        if "industry_domain" in given:
+            case.industry_domain = given["industry_domain"]
         _check_fields(
             jurisdiction=case.jurisdiction,
             industry_domain=case.industry_domain,
@@ -244,4 +261,5 @@ def update_draft(*, actor, case: Case, **fields) -> Case:
         case.save()
         if builders is not None:
             case.co_builders.set(builders)
+            consents.invite(case, builders, actor)
     return case

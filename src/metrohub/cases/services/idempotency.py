@@ -30,17 +30,24 @@ def _replayed(actor, key: str | None, scope: str, request_digest: str):
 
 
 def idempotent(actor, key, scope, request_digest, work, replay):
-    """Run `work()` once per key; a concurrent twin loses the unique race and replays."""
+    """Run `work()` once per key. The key is claimed *before* the work, in the same transaction:
+    a concurrent twin's claim waits on the unique index until the first commits, then fails and
+    replays the stored result — it never runs the work against a state the first has changed
+    (which answered 409 where the first request's answer was due)."""
+    if not key:
+        with transaction.atomic():
+            return work()[0]
     stored = _replayed(actor, key, scope, request_digest)
     if stored is not None:
         return replay(stored)
     try:
         with transaction.atomic():
+            claim = IdempotencyKey.objects.create(
+                user=actor, key=key, scope=scope, digest=request_digest, result={}
+            )
             result, remembered = work()
-            if key:
-                IdempotencyKey.objects.create(
-                    user=actor, key=key, scope=scope, digest=request_digest, result=remembered
-                )
+            claim.result = remembered
+            claim.save(update_fields=["result"])
             return result
     except IntegrityError:
         stored = _replayed(actor, key, scope, request_digest)

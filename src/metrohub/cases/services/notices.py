@@ -7,14 +7,15 @@ import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metrohub.accounts.models import Role
-from metrohub.cases.models import Case, Objection
+from metrohub.cases.models import Case, Objection, Obligation
 from metrohub.cases.services.context import Problem, guard
 from metrohub.cases.services.scope import case_roles, users_for
+from metrohub.core import bounds
 from metrohub.core.errors import Conflict
 from metrohub.eventlog.services import append_event
 
@@ -38,9 +39,16 @@ def not_backdated(ctx) -> list[Problem]:
 
 
 def public_notices() -> QuerySet[Case]:
-    """Cases whose public notice is running (the public portal)."""
-    return Case.objects.select_related("applicant", "jurisdiction").filter(
-        accepting_objections=True, notice_published_on__isnull=False
+    """Cases whose public notice is running (the public portal), with their notice periods."""
+    periods = (
+        Obligation.objects.filter(kind="minimum", state__in=["open", "overdue"])
+        .select_related("deadline")
+        .order_by("pk")
+    )
+    return (
+        Case.objects.select_related("applicant", "jurisdiction")
+        .filter(accepting_objections=True, notice_published_on__isnull=False)
+        .prefetch_related(Prefetch("obligations", queryset=periods, to_attr="notice_periods"))
     )
 
 
@@ -50,26 +58,28 @@ def file_objection(
     """Anyone may object while the notice runs; contact details are required."""
     if not (case.accepting_objections and case.notice_published_on):
         raise Conflict(_("This application is not under public notice."))
+    given = bounds.texts(
+        {
+            "name": (name, 100),
+            "organisation": (organisation, 200),
+            "email": (email, 254),
+            "phone": (phone, 40),
+            "text": (text, 10000),
+        }
+    )
     errors = {}
-    if not (name or "").strip():
+    if not given["name"]:
         errors["name"] = [_("Give your name.")]
-    if not (text or "").strip():
+    if not given["text"]:
         errors["text"] = [_("Write your objection.")]
-    if not (email or "").strip() and not (phone or "").strip():
+    if not given["email"] and not given["phone"]:
         errors["email"] = [
             _("Give an e-mail address or a phone number so the regulator can answer.")
         ]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        objection = Objection(
-            case=case,
-            name=name.strip()[:100],
-            organisation=(organisation or "").strip()[:200],
-            email=(email or "").strip(),
-            phone=(phone or "").strip()[:40],
-            text=text.strip()[:10000],
-        )
+        objection = Objection(case=case, **given)
         objection.full_clean()
         objection.save()
         append_event(
@@ -94,12 +104,12 @@ def answer_objection(*, actor, objection: Objection, answer: str) -> Objection:
     case = objection.case
     if Role.PROGRAMME_REGULATOR not in case_roles(actor, case):
         raise PermissionDenied(_("The programme regulator answers objections."))
-    text = (answer or "").strip()
+    text = bounds.texts({"answer": (answer, 10000)})["answer"]
     if not text:
         raise ValidationError({"answer": [_("Write the answer.")]})
     with transaction.atomic():
         objection.answer, objection.answered_by, objection.answered_at = (
-            text[:10000],
+            text,
             actor,
             timezone.now(),
         )
@@ -118,9 +128,14 @@ def answer_objection(*, actor, objection: Objection, answer: str) -> Objection:
 
 
 def notice_closing(case: Case):
-    """The notice's computed earliest closing date (its open minimum obligation)."""
+    """The notice's period: its open minimum obligation (the last day is `deadline.due`; the
+    notice closes at the earliest the day after). Uses the rows `public_notices()` prefetched."""
+    rows = getattr(case, "notice_periods", None)
+    if rows is not None:
+        return rows[0] if rows else None
     return (
         case.obligations.filter(kind="minimum", state__in=["open", "overdue"])
         .select_related("deadline")
+        .order_by("pk")
         .first()
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from metrohub.accounts.models import Role
 from metrohub.cases.models import Obligation
 from metrohub.cases.services.scope import case_roles
+from metrohub.core import bounds
 from metrohub.core.errors import Conflict
 from metrohub.eventlog.services import append_event
 from metrohub.legaltime.services import store_deadline
@@ -79,13 +80,13 @@ def waive_obligation(*, actor, obligation: Obligation, reason: str) -> Obligatio
             _("A statutory minimum period (%(article)s) cannot be waived.")
             % {"article": obligation.article}
         )
-    reason = (reason or "").strip()
+    reason = bounds.texts({"reason": (reason, 2000)})["reason"]
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for waiving.")]})
     with transaction.atomic():
         obligation.state, obligation.waived_reason, obligation.closed_at = (
             Obligation.State.WAIVED,
-            reason[:2000],
+            reason,
             timezone.now(),
         )
         obligation.save(update_fields=["state", "waived_reason", "closed_at"])
@@ -94,6 +95,6 @@ def waive_obligation(*, actor, obligation: Obligation, reason: str) -> Obligatio
             action="obligation.waived",
             actor=actor,
             article=obligation.article,
-            payload={"obligation": obligation.pk, "code": obligation.code, "reason": reason[:2000]},
+            payload={"obligation": obligation.pk, "code": obligation.code, "reason": reason},
         )
     return obligation

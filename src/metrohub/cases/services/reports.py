@@ -16,6 +16,7 @@ from metrohub.cases.models import Case, CaseNote, Decision, Obligation
 from metrohub.cases.services import clock, records
 from metrohub.cases.services.scope import case_roles
 from metrohub.cases.services.stages import stages_with
+from metrohub.core import bounds
 from metrohub.core.errors import Conflict
 from metrohub.eventlog.services import append_event
 from metrohub.legaltime.services import store_deadline
@@ -29,19 +30,24 @@ def record_self_check(*, actor, case: Case, items) -> Case:
         raise Conflict(_("A self-check is recorded before requesting acceptance."))
     if not isinstance(items, list) or not items:
         raise ValidationError({"items": [_("Check at least one item of the checklist.")]})
+    if len(items) > 500:
+        raise ValidationError({"items": [_("At most %(n)d items.") % {"n": 500}]})
     clean = []
-    for i, item in enumerate(items[:500]):
+    for i, item in enumerate(items):
         if (
             not isinstance(item, dict)
             or not isinstance(item.get("item"), str)
             or not item["item"].strip()
         ):
             raise ValidationError({f"items.{i}": [_("Name the checklist item.")]})
+        given = bounds.texts(
+            {f"items.{i}.item": (item["item"], 300), f"items.{i}.note": (item.get("note"), 1000)}
+        )
         clean.append(
             {
-                "item": item["item"].strip()[:300],
+                "item": given[f"items.{i}.item"],
                 "met": bool(item.get("met")),
-                "note": str(item.get("note", ""))[:1000],
+                "note": given[f"items.{i}.note"],
             }
         )
     passed = all(i["met"] for i in clean)
@@ -83,13 +89,13 @@ def file_supervisor_report(*, actor, case: Case, text: str) -> CaseNote:
         raise PermissionDenied(_("The district bureau's supervisor files this report."))
     if not case.supervisor:
         raise Conflict(_("No supervisor has been named for this case's on-site acceptance."))
-    text = (text or "").strip()
+    text = bounds.texts({"text": (text, 10000)})["text"]
     if not text:
         raise ValidationError({"text": [_("Write the report.")]})
     article = next((t.article for t in case.pack.transitions if "supervisor" in t.records), "")
     with transaction.atomic():
         note = CaseNote.objects.create(
-            case=case, kind=CaseNote.Kind.SUPERVISOR_REPORT, text=text[:10000], author=actor
+            case=case, kind=CaseNote.Kind.SUPERVISOR_REPORT, text=text, author=actor
         )
         append_event(
             subject=case.subject,
@@ -126,7 +132,7 @@ def report_event(*, actor, case: Case, code: str, occurred_on, text: str) -> Obl
         raise ValidationError({"occurred_on": [str(exc)]}) from None
     if occurred > clock.today():
         raise ValidationError({"occurred_on": [_("An event cannot occur in the future.")]})
-    text = (text or "").strip()
+    text = bounds.texts({"text": (text, 10000)})["text"]
     if not text:
         raise ValidationError({"text": [_("Describe the event.")]})
     with transaction.atomic():
@@ -160,7 +166,7 @@ def report_event(*, actor, case: Case, code: str, occurred_on, text: str) -> Obl
             case=case,
             kind=CaseNote.Kind.EVENT_REPORT,
             code=code,
-            text=text[:10000],
+            text=text,
             data={"occurred_on": occurred.isoformat()},
             author=actor,
         )

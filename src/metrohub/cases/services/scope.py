@@ -15,7 +15,7 @@ from django.http import Http404
 
 from metrohub.accounts.models import Role, User
 from metrohub.accounts.roles import assignments, holds
-from metrohub.cases.models import Case
+from metrohub.cases.models import Case, CoBuilderConsent
 from metrohub.organisations.models import Jurisdiction
 
 AUTHORITY_ROLES = (Role.PROGRAMME_REGULATOR, Role.DISTRICT_REGULATOR, Role.COMPETENT_AUTHORITY)
@@ -67,13 +67,23 @@ def _acting(user) -> Q:
         elif a.role == Role.DISTRICT_REGULATOR:
             condition |= Q(district_id__in=a.jurisdiction.descendant_ids())
         elif a.role in (Role.APPLICANT, Role.CENTER_DIRECTOR) and a.organisation_id:
-            condition |= Q(applicant_id=a.organisation_id) | Q(co_builders__id=a.organisation_id)
+            # a co-builder sees the case once it has consented to be named
+            consented = CoBuilderConsent.objects.filter(
+                organisation_id=a.organisation_id, state=CoBuilderConsent.State.CONSENTED
+            ).values("case_id")
+            condition |= Q(applicant_id=a.organisation_id) | Q(pk__in=consented)
     return condition
 
 
 def cases_for(user) -> QuerySet[Case]:
     """The cases a person may see; everything else is 404."""
-    base = Case.objects.select_related("applicant", "jurisdiction", "district", "center")
+    # the parents ride along: who acts for a case is read up the jurisdiction tree (three levels)
+    base = Case.objects.select_related(
+        "applicant",
+        "jurisdiction__parent",
+        "district__parent__parent",
+        "center",
+    )
     if holds(user, Role.PLATFORM_ADMIN):
         return base
     condition = _acting(user)
