@@ -383,3 +383,29 @@ class TransitionForm(forms.Form):
             if key in data:
                 out[key] = data[key]
         return out
+
+
+def posted_rows(data, prefix: str, keys) -> list[dict]:
+    """The rows a row editor posted (prefix-N-key), in order, without the empty ones."""
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d{{1,4}})-")
+    indices = sorted({int(m.group(1)) for k in data for m in [pattern.match(k)] if m})
+    rows = []
+    for i in indices[:500]:
+        row = {k: str(data.get(f"{prefix}-{i}-{k}", "")).strip() for k in keys}
+        if any(row.values()):
+            rows.append(row)
+    return rows
+
+
+def editor_rows(rows, errors: dict, key: str) -> list[dict]:
+    """Rows for `_rows.html`: each with its values and the errors named under key.N."""
+    out = []
+    for i, row in enumerate(rows or []):
+        mine = [
+            m
+            for k, ms in errors.items()
+            if k == f"{key}.{i}" or k.startswith(f"{key}.{i}.")
+            for m in ms
+        ]
+        out.append({"values": row, "errors": mine})
+    return out

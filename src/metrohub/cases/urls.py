@@ -19,4 +19,16 @@ urlpatterns = [
     path("<int:pk>/self-check/", views.self_check, name="self_check"),
     path("<int:pk>/supervisor-report/", views.supervisor_report, name="supervisor_report"),
     path("<int:pk>/version/", views.move_version, name="move_version"),
+    path("<int:pk>/task-book/", views.task_book, name="task_book"),
+    path("<int:pk>/application.pdf", views.application_pdf, name="application_pdf"),
+    path(
+        "<int:pk>/decisions/<int:decision_id>/document.pdf",
+        views.decision_document,
+        name="decision_document",
+    ),
+    path(
+        "decisions/<int:decision_id>.pdf",
+        views.public_decision_document,
+        name="public_decision_document",
+    ),
 ]

@@ -1,15 +1,19 @@
 """Pages of the procedure: thin over `services` (the only way a case changes)."""
 
+import hashlib
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from metrohub.accounts.models import Role
+from metrohub.accounts.roles import holds
 from metrohub.cases import application, services
-from metrohub.cases.api import file_response
+from metrohub.cases.api import decision_file, file_response
 from metrohub.cases.forms import (
     AnswerForm,
     ApplicationFormForm,
@@ -19,8 +23,11 @@ from metrohub.cases.forms import (
     SelfCheckForm,
     TextForm,
     TransitionForm,
+    editor_rows,
+    posted_rows,
 )
-from metrohub.cases.models import Material, Objection
+from metrohub.cases.models import Material, Milestone, Objection
+from metrohub.cases.services.taskbooks import AREA_CHOICES
 from metrohub.core.errors import SHOWN_ON_PAGE, DomainError, into_form, page_message
 from metrohub.core.permissions import permission_required
 from metrohub.eventlog.services import history
@@ -38,6 +45,9 @@ def worklist(request):
             "cases": cases,
             "can_file": request.user.has_perm("cases.file_case"),
             "invited": services.invitations_for(request.user).filter(state="invited").count(),
+            "late_milestones": services.late_milestones(request.user)
+            if holds(request.user, Role.PROGRAMME_REGULATOR)
+            else [],
         },
     )
 
@@ -130,6 +140,9 @@ def case_detail(request, pk: int):
         and case.state in services.stages_with(pack, "self_check_passed"),
         "industry": application.industry_name(case.industry_domain),
         "today": services.today(),
+        "late_milestones": Milestone.objects.filter(
+            task_book__case=case, done_on__isnull=True, due__lt=services.today()
+        ).count(),
         "later_versions": services.later_versions(case)
         if Role.PROGRAMME_REGULATOR in roles
         else [],
@@ -247,6 +260,32 @@ def material_upload(request, pk: int):
     if target.startswith(f"/cases/{case.pk}/") and "//" not in target:
         return redirect(target)
     return redirect("cases:detail", pk=case.pk)
+
+
+@permission_required("cases.view_cases")
+def application_pdf(request, pk: int):
+    """The application, for signing and sealing, exactly as filed."""
+    from metrohub.cases.services.documents import render_application
+
+    case = services.get_case(request.user, pk)
+    pdf = render_application(case)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="application-{case.pk}.pdf"'
+    response["X-Content-SHA256"] = hashlib.sha256(pdf).hexdigest()
+    return response
+
+
+@permission_required("cases.view_cases")
+def decision_document(request, pk: int, decision_id: int):
+    """A party downloads a decision of the case as its official document."""
+    case = services.get_case(request.user, pk)
+    return decision_file(services.get_decision(case, decision_id))
+
+
+def public_decision_document(request, decision_id: int):
+    """A decision published with the registry, for anyone."""
+    decision = get_object_or_404(services.public_decisions(), pk=decision_id)
+    return decision_file(decision)
 
 
 @permission_required("cases.view_cases")
@@ -386,4 +425,147 @@ def notice_detail(request, pk: int):
             "industry": application.industry_name(case.industry_domain),
             "pack": case.pack,
         },
+    )
+
+
+def _col(key, label, kind="text", choices=None, limit=300):
+    return {"key": key, "label": label, "kind": kind, "choices": choices, "max": limit}
+
+
+TASK_COLUMNS = {
+    "responsible": [
+        _col("name", _lazy("Name"), limit=100),
+        _col("role", _lazy("Role"), limit=100),
+        _col("duty", _lazy("Duty")),
+    ],
+    "capability_targets": [
+        _col("area", _lazy("Metrology area"), choices=AREA_CHOICES),
+        _col("count", _lazy("Lines"), "number"),
+    ],
+    "milestones": [_col("due", _lazy("Due"), "date"), _col("title", _lazy("Milestone"), limit=200)],
+}
+
+
+def _task_book_post(request, case):
+    action = request.POST.get("action", "")
+    if action == "save":
+        rows = {
+            k: posted_rows(request.POST, k, [c["key"] for c in cols])
+            for k, cols in TASK_COLUMNS.items()
+        }
+        for row in rows["capability_targets"]:
+            row["count"] = int(row["count"]) if row["count"].isdigit() else row["count"]
+        services.save_task_book(
+            actor=request.user,
+            case=case,
+            goals=request.POST.get("goals", ""),
+            funding=request.POST.get("funding", ""),
+            funding_amount=request.POST.get("funding_amount", ""),
+            **rows,
+        )
+    elif action == "plan":
+        services.submit_plan(actor=request.user, case=case, plan=request.POST.get("plan", ""))
+    elif action == "visit":
+        services.record_visit(
+            actor=request.user,
+            case=case,
+            visited_on=request.POST.get("visited_on", ""),
+            team=request.POST.get("team", ""),
+            findings=request.POST.get("findings", ""),
+        )
+    elif action == "progress":
+        done = {
+            k.removeprefix("done-"): v
+            for k, v in request.POST.items()
+            if k.startswith("done-") and v.strip()
+        }
+        services.report_progress(
+            actor=request.user, case=case, text=request.POST.get("text", ""), done=done
+        )
+    else:
+        raise Http404
+
+
+@permission_required("cases.view_cases")
+def task_book(request, pk: int):
+    """The construction task book: written before approval, then the builder's plan and progress
+    and the supervision team's visits during construction."""
+    case = services.get_case(request.user, pk)
+    roles = services.case_roles(request.user, case)
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            _task_book_post(request, case)
+        except SHOWN_ON_PAGE as exc:
+            if hasattr(exc, "error_dict"):
+                errors = exc.message_dict
+            else:
+                messages.error(request, page_message(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("cases:task_book", pk=case.pk)
+    book = services.task_book(case)
+    draft = book is None or book.state == "draft"
+    writer = bool(roles & {Role.APPLICANT, Role.PROGRAMME_REGULATOR})
+    building = case.state in ("construction", "construction_rectification") and not draft
+    today = services.today()
+    milestones = [(m, m.state_on(today)) for m in book.milestones.all()] if book else []
+    posted = (
+        request.POST if request.method == "POST" and request.POST.get("action") == "save" else None
+    )
+    values = {
+        k: posted_rows(posted, k, [c["key"] for c in cols])
+        if posted is not None
+        else (
+            [{"due": m.due.isoformat(), "title": m.title} for m in book.milestones.all()]
+            if k == "milestones" and book
+            else (getattr(book, k) if book else [])
+        )
+        for k, cols in TASK_COLUMNS.items()
+    }
+    editors = [
+        {
+            "id": f"rows-{k}",
+            "prefix": k,
+            "legend": {
+                "responsible": _("People responsible"),
+                "capability_targets": _("Capability targets"),
+                "milestones": _("Milestones"),
+            }[k],
+            "columns": cols,
+            "rows": editor_rows(values[k], errors, k),
+            "errors": errors.get(k, []),
+        }
+        for k, cols in TASK_COLUMNS.items()
+    ]
+    return render(
+        request,
+        "cases/task_book.html",
+        {
+            "case": case,
+            "book": book,
+            "milestones": milestones,
+            "editable": draft and writer and not case.pack.stage(case.state).terminal,
+            "editors": editors,
+            "errors": errors,
+            "builder": building and Role.APPLICANT in roles,
+            "reporter": building and bool(roles & {Role.APPLICANT, Role.CENTER_DIRECTOR}),
+            "supervisor": building and Role.PROGRAMME_REGULATOR in roles,
+            "visits": case.visits.all(),
+            "reports": case.progress_reports.select_related("author"),
+            "initial": {
+                "goals": posted.get("goals", "")
+                if posted is not None
+                else (book.goals if book else ""),
+                "funding": posted.get("funding", "")
+                if posted is not None
+                else (book.funding if book else ""),
+                "funding_amount": posted.get("funding_amount", "")
+                if posted is not None
+                else (
+                    f"{book.funding_amount:f}" if book and book.funding_amount is not None else ""
+                ),
+            },
+        },
+        status=422 if errors else 200,
     )

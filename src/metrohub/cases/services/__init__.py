@@ -18,6 +18,11 @@ from metrohub.cases.services.clock import quiet
 from metrohub.cases.services.consents import answer as answer_invitation
 from metrohub.cases.services.consents import get_invitation, invitations_for
 from metrohub.cases.services.context import Ctx, Problem
+from metrohub.cases.services.documents import (
+    get_decision,
+    issue_decision_document,
+    public_decisions,
+)
 from metrohub.cases.services.effects import EFFECTS, make_decision
 from metrohub.cases.services.filing import create_case, update_draft
 from metrohub.cases.services.materials import current_materials, upload_material
@@ -46,6 +51,14 @@ from metrohub.cases.services.stages import (
     pack_for,
     rectification_rounds_used,
     stages_with,
+)
+from metrohub.cases.services.taskbooks import (
+    late_milestones,
+    record_visit,
+    report_progress,
+    save_task_book,
+    submit_plan,
+    task_book,
 )
 from metrohub.cases.services.transitions import take_transition
 from metrohub.cases.services.versions import later_versions, move_to_version
@@ -78,6 +91,9 @@ __all__ = [
     "file_objection",
     "file_supervisor_report",
     "get_case",
+    "get_decision",
+    "issue_decision_document",
+    "public_decisions",
     "get_invitation",
     "invitations_for",
     "is_editable",
@@ -94,7 +110,13 @@ __all__ = [
     "remind",
     "report_event",
     "stages_with",
+    "late_milestones",
+    "record_visit",
+    "report_progress",
+    "save_task_book",
+    "submit_plan",
     "take_transition",
+    "task_book",
     "today",
     "update_draft",
     "upload_material",

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from metrohub.cases.models import Decision, DocumentNumber
+from metrohub.cases.services import clock
 from metrohub.cases.services.context import Problem, guard
 from metrohub.core.errors import Conflict
 
@@ -89,4 +90,8 @@ def make_decision(ctx, kind=None) -> Decision:
             pack=ctx.pack, case=ctx.case, number=decision.document_number, decision=decision
         )
     ctx.extra.setdefault("decisions", []).append(decision.pk)
+    if clock.notifying():  # the demo builder issues its documents in one pass afterwards
+        from metrohub.cases.tasks import issue_decision_document
+
+        transaction.on_commit(lambda: issue_decision_document.enqueue(decision.pk))
     return decision

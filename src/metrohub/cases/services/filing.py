@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from metrohub.accounts.models import Role
 from metrohub.accounts.roles import assignments
 from metrohub.cases import application
-from metrohub.cases.models import Case, Decision
-from metrohub.cases.services import clock, consents
+from metrohub.cases.models import Case, CaseNote, Decision
+from metrohub.cases.services import clock, consents, effects
 from metrohub.cases.services.idempotency import digest, idempotent
 from metrohub.cases.services.scope import case_roles, covers
 from metrohub.cases.services.stages import editable_stages, pack_for
@@ -51,6 +51,58 @@ def _district(code) -> Jurisdiction | None:
     if found is None:
         raise ValidationError({"district": [_("Unknown division code %(code)s.") % {"code": code}]})
     return found
+
+
+def snapshot(case: Case) -> dict:
+    """The application as it stands: what the applicant signs and seals."""
+    from metrohub.cases.services.materials import current_materials
+
+    pack = case.pack
+    return {
+        "center_name": case.center_name,
+        "center_name_en": case.center_name_en,
+        "industry": application.industry_name(case.industry_domain),
+        "applicant": case.applicant.name,
+        "credit_code": case.applicant.credit_code,
+        "district": case.district.name if case.district else "",
+        "co_builders": [o.name for o in case.co_builders.all()],
+        "form": case.form_data,
+        "materials": [
+            {
+                "name": pack.material(m.code).name_zh,
+                "version": m.version,
+                "filename": m.filename,
+                "sha256": m.sha256,
+            }
+            for m in current_materials(case).values()
+        ],
+        "rulepack": pack.pack.title_zh,
+    }
+
+
+@effects.listen
+def keep_the_application_as_filed(ctx) -> None:
+    """When the applicant submits the application form, its content is kept as filed."""
+    t = ctx.transition
+    if "application_form" not in t.materials or ctx.role != Role.APPLICANT:
+        return
+    data = {**snapshot(ctx.case), "transition": t.name_zh, "filed_on": ctx.on.isoformat()}
+    note = CaseNote.objects.create(
+        case=ctx.case,
+        kind=CaseNote.Kind.FILED_APPLICATION,
+        code=t.name,
+        data=data,
+        author=ctx.actor,
+    )
+    ctx.extra["application_as_filed"] = {"note": note.pk, "sha256": _digest(data)}
+
+
+def _digest(data) -> str:
+    import hashlib
+
+    from metrohub.eventlog.services import canonical_json
+
+    return hashlib.sha256(canonical_json(data).encode()).hexdigest()
 
 
 def _not_barred(pack, applicant, on) -> None:

@@ -54,3 +54,32 @@ def event_label(action, pack):
         report = next((e for e in pack.event_reports if e.code == code), None)
         return zh_en(report) if report else action
     return EVENT_LABELS.get(action, action)
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template ("" when absent)."""
+    if isinstance(mapping, dict):
+        value = mapping.get(key, "")
+        return "" if value is None else value
+    return ""
+
+
+@register.filter
+def rows_errors(errors, prefix):
+    """The messages of every error keyed under `prefix` (form.team.0.name under form.team.0)."""
+    if not isinstance(errors, dict):
+        return []
+    return [
+        m
+        for key, messages in errors.items()
+        if key == prefix or key.startswith(f"{prefix}.")
+        for m in messages
+    ]
+
+
+@register.filter
+def area_name(code):
+    from metrohub.cases.services.taskbooks import AREA_CHOICES
+
+    return next((str(label) for value, label in AREA_CHOICES if value == code), code)
