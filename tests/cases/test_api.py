@@ -77,7 +77,22 @@ def test_chongqing_from_draft_to_an_established_center(api, clock, form, conclud
     clock.set(2025, 9, 15)
     version2 = ok(applicant.upload(cid, "application_form", PDF + b"v2"), 201)
     assert version2["version"] == 2
-    body = ok(applicant.take(cid, "resubmit"))
+    # the defects reach the applicant in the case detail; each is answered on resubmission
+    defects = ok(applicant.get(f"/cases/{cid}"))["defects"]
+    assert (defects["items"], defects["requested_on"]) == (
+        ["缺少设备清单", "团队信息不完整"],
+        "2025-09-08",
+    )
+    unanswered = ok(applicant.take(cid, "resubmit", {"defect_answers": ["已补充设备清单"]}), 422)
+    assert [e["field"] for e in unanswered["errors"]] == ["defect_answers.1"]
+    body = ok(
+        applicant.take(cid, "resubmit", {"defect_answers": ["已补充设备清单", "已补全团队信息"]})
+    )
+    assert body["events"][-1]["payload"]["defect_answers"][1] == {
+        "defect": "团队信息不完整",
+        "answer": "已补全团队信息",
+    }
+    assert body["defects"] is None
     assert body["state"] == "formal_review"
     assert obligation(body, "supplement_period")["state"] == "met"
     assert [m["version"] for m in body["materials"]] == [2, 1]  # old versions kept
@@ -211,7 +226,7 @@ def test_chongqing_from_draft_to_an_established_center(api, clock, form, conclud
         False,
     )
     clock.set(2026, 2, 10)
-    ok(applicant.take(cid, "submit_rectification"))
+    ok(applicant.take(cid, "submit_rectification", {"defect_answers": ["已补充科研成果"]}))
     clock.set(2026, 2, 20)
     second = ok(
         regulator.take(
@@ -568,7 +583,7 @@ def test_shanghai_joint_application_through_its_self_check(api, clock, form, con
     # 20 days from Monday 1 December 2025 end on Sunday 21 December: moved to Monday 22nd
     assert obligation(body, "acceptance_supplement_period")["due"] == "2025-12-22"
     ok(applicant.upload(cid, "construction_summary", PDF + b"v2"), 201)
-    ok(applicant.take(cid, "resubmit_acceptance"))
+    ok(applicant.take(cid, "resubmit_acceptance", {"defect_answers": ["已补充典型案例"]}))
     ok(regulator.take(cid, "schedule_onsite_acceptance", {"panel": ["专家甲", "专家乙"]}))
     paper = {"members": ["专家甲", "专家乙"], "reason": "现场验收"}
     ok(

@@ -87,7 +87,12 @@ def test_late_is_late_and_overdue_is_read_without_the_reminder(world, clock):
     # nobody ran `metrohub remind`: the stored state is open, the state read is overdue
     assert ob.state == "open" and ob.current_state == "overdue"
     applicant = world["users"]["cq_applicant"]
-    case = services.take_transition(case=case, name="resubmit", actor=applicant)
+    case = services.take_transition(
+        case=case,
+        name="resubmit",
+        actor=applicant,
+        payload={"defect_answers": ["已补正"]},
+    )
     ob.refresh_from_db()
     assert (ob.state, ob.closed_on) == ("late", due + dt.timedelta(days=1))
 

@@ -133,6 +133,14 @@ class ScoreOut(Schema):
     passed: bool
 
 
+class DefectsOut(Schema):
+    items: list[str]
+    opinions: str
+    requested_on: dt.date | None
+    transition: str
+    article: str
+
+
 class CaseSummaryOut(Schema):
     id: int
     kind: str
@@ -162,6 +170,7 @@ class CaseOut(CaseSummaryOut):
     decisions: list[DecisionOut]
     objections: list[ObjectionOut]
     scores: list[ScoreOut]
+    defects: DefectsOut | None
 
 
 class ListIn(Schema):
@@ -547,8 +556,10 @@ def detail(case: Case, user) -> dict:
             for o in case.objections.all()
         ],
         "scores": [
-            {"round": s.round, "score": str(s.score), "passed": s.passed} for s in case.scores.all()
+            {"round": s.round, "score": f"{s.score:f}", "passed": s.passed}
+            for s in case.scores.all()
         ],
+        "defects": services.open_defects(case),
     }
 
 

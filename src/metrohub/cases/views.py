@@ -15,6 +15,8 @@ from metrohub.accounts.roles import holds
 from metrohub.cases import application, services
 from metrohub.cases.api import decision_file, file_response
 from metrohub.cases.forms import (
+    ROW_LISTS,
+    SCALARS,
     AnswerForm,
     ApplicationFormForm,
     CaseNewForm,
@@ -24,6 +26,7 @@ from metrohub.cases.forms import (
     TextForm,
     TransitionForm,
     editor_rows,
+    posted_lists,
     posted_rows,
 )
 from metrohub.cases.models import Material, Milestone, Objection
@@ -54,7 +57,7 @@ def worklist(request):
 
 @permission_required("cases.file_case")
 def case_new(request):
-    form = CaseNewForm(request.POST or None)
+    form = CaseNewForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -140,6 +143,7 @@ def case_detail(request, pk: int):
         and case.state in services.stages_with(pack, "self_check_passed"),
         "industry": application.industry_name(case.industry_domain),
         "today": services.today(),
+        "defects": services.open_defects(case),
         "late_milestones": Milestone.objects.filter(
             task_book__case=case, done_on__isnull=True, due__lt=services.today()
         ).count(),
@@ -194,38 +198,92 @@ def answer_invitation(request, pk: int, answer: str):
     return redirect("cases:invitations")
 
 
+def _error_key(key: str) -> str:
+    """The page field an error belongs to: form.team.0.name → team, form.summary → summary."""
+    parts = key.split(".")
+    return parts[1] if parts[0] == "form" and len(parts) > 1 else parts[0]
+
+
+def _row_errors(key: str, messages_: list[str], columns) -> list[str]:
+    parts = key.split(".")
+    if len(parts) >= 3 and parts[2].isdigit():
+        label = next(
+            (str(c["label"]) for c in columns if len(parts) > 3 and c["key"] == parts[3]), ""
+        )
+        row = int(parts[2]) + 1
+        return [
+            _("Row %(n)d%(label)s: %(message)s")
+            % {"n": row, "label": f" {label}" if label else "", "message": m}
+            for m in messages_
+        ]
+    return list(messages_)
+
+
+def _edit_context(request, case, form, lists, errors, saved):
+    by_field: dict[str, list[str]] = {}
+    for key, messages_ in errors.items():
+        name = _error_key(key)
+        columns = ROW_LISTS.get(name, (None, []))[1]
+        by_field.setdefault(name, []).extend(_row_errors(key, messages_, columns))
+    editors = [
+        {
+            "id": f"rows-{key}",
+            "prefix": key,
+            "legend": legend,
+            "columns": columns,
+            "rows": editor_rows(lists.get(key, []), errors, f"form.{key}"),
+            "errors": [],
+        }
+        for key, (legend, columns) in ROW_LISTS.items()
+        if key != "industry_needs" or _needs_table(case)
+    ]
+    names = [f.name for f in form.visible_fields()] + list(ROW_LISTS)
+    return {
+        "case": case,
+        "form": form,
+        "editors": editors,
+        "field_errors": by_field,
+        "error_slots": [(n, by_field.get(n, [])) for n in names],
+        "gaps": _submission_gaps(request, case),
+        "saved": saved,
+        "invalid": bool(by_field),
+    }
+
+
+def _needs_table(case) -> bool:
+    return any(m.code == "industry_needs_table" for m in case.pack.materials)
+
+
 @permission_required("cases.view_cases")
 def case_edit(request, pk: int):
+    """The application form. Autosave keeps every valid field and marks the others beside them;
+    what was typed stays on the page."""
     case = services.get_case(request.user, pk)
     if Role.APPLICANT not in services.case_roles(request.user, case):
         raise PermissionDenied
     if not services.is_editable(request.user, case):
         messages.error(request, _("The application is no longer editable at this stage."))
         return redirect("cases:detail", pk=case.pk)
-    form = ApplicationFormForm(request.POST or None, case=case)
-    saved = False
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        fields = {
-            "form": form.form_data(),
-            "industry_domain": data["industry_domain"],
-            "center_name_en": data["center_name_en"],
-            "co_builders": [o.pk for o in data["co_builders"]],
-        }
-        if data["center_name"]:
-            fields["center_name"] = data["center_name"]
-        try:
-            case = services.update_draft(actor=request.user, case=case, **fields)
-            saved = True
-        except ValidationError as exc:
-            into_form(form, exc)
-        if saved and not request.htmx:
+    saved, errors = False, {}
+    if request.method == "POST":
+        form = ApplicationFormForm(request.POST, case=case)
+        fields = form.valid_fields()
+        lists = posted_lists(request.POST)
+        fields["form"] = {**fields.get("form", {}), **lists}
+        errors = {f"form.{k}" if k in SCALARS else k: v for k, v in form.errors.items()}
+        errors.update(services.autosave_draft(actor=request.user, case=case, **fields))
+        case.refresh_from_db()
+        saved = True
+        if not request.htmx and not errors:
             messages.success(request, _("The draft is saved."))
             return redirect("cases:edit", pk=case.pk)
-    context = {"case": case, "form": form, "gaps": _submission_gaps(request, case), "saved": saved}
+    else:
+        form = ApplicationFormForm(case=case)
+        lists = {k: (case.form_data or {}).get(k) or [] for k in ROW_LISTS}
+    context = _edit_context(request, case, form, lists, errors, saved)
     if request.htmx:
-        return render(request, "cases/_gaps.html", context)
-    return render(request, "cases/edit.html", context)
+        return render(request, "cases/_autosave.html", context)
+    return render(request, "cases/edit.html", context, status=422 if errors else 200)
 
 
 @require_POST

@@ -147,6 +147,9 @@ def sample_payload(case, t, following, day: dt.date, serial: int) -> dict:
             payload[code] = [next(g.code for g in pack.revocation_grounds if g.text_given)]
         elif code == "objection_answers":
             payload[code] = []
+    defects = services.open_defects(case)
+    if defects and "applicant" in t.roles and not pack.stage(t.to).terminal:
+        payload["defect_answers"] = [f"已按要求补正：{item}" for item in defects["items"]]
     if any(d.count is None for d in pack.deadlines_opened_by(t.name)):
         payload["deadline_count"] = 30
     if "preconditions_met" in t.preconditions:

@@ -24,7 +24,7 @@ from metrohub.cases.services.documents import (
     public_decisions,
 )
 from metrohub.cases.services.effects import EFFECTS, make_decision
-from metrohub.cases.services.filing import create_case, update_draft
+from metrohub.cases.services.filing import autosave_draft, create_case, update_draft
 from metrohub.cases.services.materials import current_materials, upload_material
 from metrohub.cases.services.notices import (
     answer_objection,
@@ -52,6 +52,7 @@ from metrohub.cases.services.stages import (
     rectification_rounds_used,
     stages_with,
 )
+from metrohub.cases.services.supplements import open_defects
 from metrohub.cases.services.taskbooks import (
     late_milestones,
     record_visit,
@@ -82,6 +83,7 @@ __all__ = [
     "WorkItem",
     "answer_invitation",
     "answer_objection",
+    "autosave_draft",
     "available_transitions",
     "case_roles",
     "cases_for",
@@ -102,6 +104,7 @@ __all__ = [
     "move_to_version",
     "normalise_document_number",
     "notice_closing",
+    "open_defects",
     "pack_for",
     "public_notices",
     "quiet",

@@ -275,6 +275,29 @@ def _create(
     return case
 
 
+def autosave_draft(*, actor, case: Case, **fields) -> dict[str, list[str]]:
+    """Save what is valid of the draft and report what is not, field by field: one invalid
+    field never stops the others from being saved. Returns {field: [messages]}."""
+    if Role.APPLICANT not in case_roles(actor, case):
+        raise PermissionDenied(_("Only the applicant edits the application."))
+    if case.state not in editable_stages(case.pack):
+        raise Conflict(_("The application is no longer editable at this stage."))
+    errors: dict[str, list[str]] = {}
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if "form" in fields:
+            form, problems = application.clean_form_partial(fields.pop("form"), case.form_data)
+            Case.objects.filter(pk=case.pk).update(form_data=form)
+            errors.update(problems)
+        for name, value in fields.items():
+            try:
+                with transaction.atomic():
+                    update_draft(actor=actor, case=case, **{name: value})
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+    return errors
+
+
 def update_draft(*, actor, case: Case, **fields) -> Case:
     """Save the draft (autosave): only the applicant, only while the form is editable."""
     if Role.APPLICANT not in case_roles(actor, case):
