@@ -26,6 +26,7 @@ PARTIES = {
     "authority": 200,
     "applicant": 200,
     "director": 200,
+    "expert": 404,  # sees only the cases of the panels it sits on
 }
 # A Chongqing case in Yubei filed by cq-auto: the director (cq-cqmi) is not its party.
 CQ_CASE = {**PARTIES, "director": 404}
@@ -68,7 +69,7 @@ def test_pages_grid(check_grid, ids):
     cq, hb = ids["chongqing"], ids["hubei"]
     check_grid(
         [
-            ("GET", "/cases/", PARTIES, 403),
+            ("GET", "/cases/", PARTIES | {"expert": 200}, 403),
             ("GET", "/cases/new/", APPLICANT_CQ, 403),
             ("GET", "/cases/notices/", {}, 200),
             ("GET", f"/cases/notices/{cq}/", {}, 200),

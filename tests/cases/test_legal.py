@@ -144,3 +144,41 @@ def test_a_pack_may_bar_reapplication_after_revocation(world, clock, monkeypatch
     monkeypatch.setattr(filing, "pack_for", lambda code, on: barred)
     with pytest.raises(Conflict, match="示例条"):
         new_case(world, "shanghai", name="被禁止")
+
+
+def test_a_notice_shows_its_period_documents_and_contact_and_closes_to_objections(
+    world, clock, client
+):
+    from pypdf import PdfReader
+
+    from metrohub.panels import samples
+
+    regulator = world["users"]["cq_regulator"]
+    case = walked(world, "expert_review", start=dt.date(2025, 9, 1), name="公示详情")
+    samples.conclude(case, "review", {"conclusion": "recommend"})
+    clock.set(2025, 9, 28)
+    case = services.take_transition(case=case, name="open_public_notice", actor=regulator)
+    page = client.get(f"/cases/notices/{case.pk}/").content.decode()
+    for part in ("2025年9月29日", "2025年10月9日", "2025年10月10日", "重庆市市场监督管理局"):
+        assert part in page, part
+    (notice,) = client.get("/api/v1/notices").json()
+    assert (notice["starts_on"], notice["last_day"], notice["closable_from"]) == (
+        "2025-09-29",
+        "2025-10-09",
+        "2025-10-10",
+    )
+    assert notice["contact"]["organisation"] == "重庆市市场监督管理局"
+    pdf = client.get(notice["document_url"]).content
+    text = "".join(p.extract_text() for p in PdfReader(__import__("io").BytesIO(pdf)).pages)
+    assert "关于拟批准筹建公示详情的公示" in text.replace("\n", "")
+    clock.set(2025, 10, 10)
+    services.take_transition(case=case, name="close_public_notice", actor=regulator)
+    # a closed notice takes no objections
+    body = {"name": "张三", "email": "z@example.com", "text": "异议"}
+    assert client.post(f"/cases/notices/{case.pk}/", body).status_code == 404
+    late = client.post(
+        f"/api/v1/notices/{case.pk}/objections",
+        __import__("json").dumps(body),
+        content_type="application/json",
+    )
+    assert late.status_code == 404

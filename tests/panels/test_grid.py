@@ -217,3 +217,29 @@ def test_rubric_versions_are_written_only_by_the_pack_jurisdictions_regulator(
             f"/api/v1/rubrics/{code}", body, content_type="application/json", **token
         )
         assert response.status_code == 403, code
+
+
+def test_a_member_reads_the_case_and_its_materials_while_the_panel_sits(
+    client_for, panel, score, world
+):
+    """Experts do not score blind: a member of the sitting panel reads the case and downloads its
+    materials; not before it is drawn onto it, nor after the panel concluded."""
+    case = panel.case
+    material = case.materials.first()
+    member = client_for("expert")  # expert1 sits on the panel (see the fixture)
+    outsider = next(
+        u
+        for u in ("expert2", "expert3", "expert4", "expert5", "expert6", "expert7", "expert8")
+        if not panel.members.filter(expert__user__username=u).exists()
+    )
+    assert member.get(f"/cases/{case.pk}/").status_code == 200
+    assert member.get(f"/cases/{case.pk}/materials/{material.pk}/").status_code == 200
+    assert member.get(f"/api/v1/cases/{case.pk}").status_code == 200
+    assert client_for(outsider).get(f"/cases/{case.pk}/").status_code == 404
+    # acting stays the parties': the expert takes no step
+    assert member.get(f"/api/v1/cases/{case.pk}").json()["available_transitions"] == []
+    score(panel, (90, 85, 80))
+    from metrohub.panels import services
+
+    services.compute_result(actor=panel.leader.user, panel=panel)
+    assert member.get(f"/cases/{case.pk}/").status_code == 404

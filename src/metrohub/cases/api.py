@@ -440,15 +440,27 @@ def post_progress(request, case_id: int, body: ProgressIn):
     )
 
 
+class ContactOut(Schema):
+    organisation: str
+    address: str
+    phone: str
+    email: str
+
+
 class NoticeOut(Schema):
     id: int
     center_name: str
     applicant: str
     rulepack: str
     published_on: dt.date
-    closes_on: dt.date | None
+    starts_on: dt.date | None
+    closes_on: dt.date | None  # the last day (kept for callers of the first version)
+    last_day: dt.date | None
+    closable_from: dt.date | None
     provisional: bool
     article: str
+    contact: ContactOut
+    document_url: str
 
 
 class IndustryFieldOut(Schema):
@@ -855,17 +867,22 @@ def obligation_out(o: Obligation) -> dict:
 # ------------------------------------------------------------------------------------ public
 
 
-def notice_out(case: Case) -> dict:
-    closing = services.notice_closing(case)
+def notice_out(case: Case, contacts: dict | None = None) -> dict:
+    details = services.notice_details(case, contacts)
     return {
         "id": case.pk,
         "center_name": case.center_name,
         "applicant": case.applicant.name,
         "rulepack": case.rulepack_key,
         "published_on": case.notice_published_on,
-        "closes_on": closing.deadline.due if closing else None,
-        "provisional": closing.deadline.provisional if closing else False,
-        "article": closing.article if closing else "",
+        "starts_on": details["starts_on"],
+        "closes_on": details["last_day"],
+        "last_day": details["last_day"],
+        "closable_from": details["closable_from"],
+        "provisional": details["provisional"],
+        "article": details["article"],
+        "contact": details["contact"],
+        "document_url": details["document_url"],
     }
 
 
@@ -876,7 +893,10 @@ def notice_out(case: Case) -> dict:
     summary="Running public notices",
 )
 def notices(request):
-    return [notice_out(c) for c in services.public_notices()]
+    from metrohub.cases.services.notices import regulators
+
+    contacts = regulators()
+    return [notice_out(c, contacts) for c in services.public_notices()]
 
 
 @router.post(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/<int:pk>/<str:answer>/", views.answer_invitation, name="answer_invitation"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),
+    path("notices/<int:pk>/notice.pdf", views.notice_document, name="notice_document"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),
     path("<int:pk>/materials/", views.material_upload, name="upload"),

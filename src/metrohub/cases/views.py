@@ -457,8 +457,23 @@ def supervisor_report(request, pk: int):
 
 
 def notice_list(request):
-    notices = [(c, services.notice_closing(c)) for c in services.public_notices()]
+    from metrohub.cases.services.notices import regulators
+
+    contacts = regulators()
+    notices = [(c, services.notice_details(c, contacts)) for c in services.public_notices()]
     return render(request, "cases/notices.html", {"notices": notices})
+
+
+def notice_document(request, pk: int):
+    """The running notice as a document (public)."""
+    from metrohub.cases.services.documents import render_notice
+
+    case = get_object_or_404(services.public_notices(), pk=pk)
+    pdf = render_notice(case, services.notice_details(case))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{case.pk}.pdf"'
+    response["X-Content-SHA256"] = hashlib.sha256(pdf).hexdigest()
+    return response
 
 
 def notice_detail(request, pk: int):
@@ -477,7 +492,7 @@ def notice_detail(request, pk: int):
         "cases/notice.html",
         {
             "case": case,
-            "closing": services.notice_closing(case),
+            "notice": services.notice_details(case),
             "form": form,
             "filed": filed,
             "industry": application.industry_name(case.industry_domain),

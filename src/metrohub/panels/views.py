@@ -190,9 +190,31 @@ def sheet(request, pk: int):
             "errors": errors,
             "problem": problem,
             "acceptance": panel.purpose in ACCEPTANCE,
+            **_sheet_figures(panel, scores),
         },
         status=status,
     )
+
+
+def _sheet_figures(panel, scores) -> dict:
+    """The running total as stored or typed, and the pack's maximum and pass mark."""
+    from decimal import Decimal, InvalidOperation
+
+    sc = panel.case.pack.acceptance_scoring
+    total, blank = Decimal(0), 0
+    items = [i["code"] for a in (panel.rubric.areas if panel.rubric else []) for i in a["items"]]
+    for code in items:
+        try:
+            total += Decimal(str(scores.get(code, "")).strip())
+        except InvalidOperation:
+            blank += 1
+    return {
+        "running_total": f"{total:.1f}",
+        "blank": blank,
+        "max_score": sc.max_score if sc else "",
+        "pass_score": sc.pass_score if sc else "",
+        "pass_comparison": sc.pass_comparison if sc else "",
+    }
 
 
 def _act(request, pk, action):

@@ -30,6 +30,7 @@ from metrohub.cases.services.notices import (
     answer_objection,
     file_objection,
     notice_closing,
+    notice_details,
     public_notices,
 )
 from metrohub.cases.services.obligations import waive_obligation
@@ -104,6 +105,7 @@ __all__ = [
     "move_to_version",
     "normalise_document_number",
     "notice_closing",
+    "notice_details",
     "open_defects",
     "pack_for",
     "public_notices",

@@ -157,6 +157,41 @@ def issue_decision_document(decision: Decision) -> Decision:
     return decision
 
 
+def render_notice(case, details: dict) -> bytes:
+    """The public notice as a document: what is announced, the period, where to object."""
+    from weasyprint import HTML
+
+    pack = case.pack
+    name = case.center_name
+    last = details["last_day"]
+    context = {
+        "case": case,
+        "issuer": pack.pack.issuer_zh,
+        "number": "",
+        "title": f"关于拟批准筹建{name}的公示",
+        "addressee": "社会各界",
+        "paragraphs": [
+            f"根据《{pack.pack.title_zh}》{details['article']}的规定，{case.applicant.name}申请筹建的"
+            f"{name}经专家审查同意推荐，现予以公示。",
+            f"公示期自{chinese_date(details['starts_on'])}起至{chinese_date(last)}24时止"
+            f"（不少于法定期间，自公示发布次日起算）。"
+            if last
+            else "",
+            "公示期间，任何单位和个人对公示内容有异议的，可通过平台公示页面提出，"
+            f"或联系{details['contact']['organisation']}"
+            + (f"（电话：{details['contact']['phone']}）" if details["contact"]["phone"] else "")
+            + "。异议须注明联系方式。",
+        ],
+        "items": [],
+        "closing": "特此公示。",
+        "date": chinese_date(details["published_on"]),
+        "article_text": "",
+    }
+    with translation.override("zh-hans"):
+        html = render_to_string("cases/documents/decision.html", context)
+    return HTML(string=html).write_pdf()
+
+
 def application_context(case) -> dict:
     """The latest application as filed (or the draft, marked so, before it is filed)."""
     from metrohub.cases.models import CaseNote

@@ -127,6 +127,43 @@ def answer_objection(*, actor, objection: Objection, answer: str) -> Objection:
     return objection
 
 
+def regulators() -> dict:
+    """The programme regulator's organisation of each jurisdiction (one query for a list)."""
+    from metrohub.organisations.models import Organisation
+
+    out: dict = {}
+    for org in Organisation.objects.filter(kind=Organisation.Kind.REGULATOR).order_by("pk"):
+        out.setdefault(org.jurisdiction_id, org)
+    return out
+
+
+def notice_details(case: Case, contacts: dict | None = None) -> dict:
+    """What a public notice shows: its period (from the day after publication to the end of its
+    last day; closable the next day), its document, and whom to contact."""
+    import datetime as dt
+
+    closing = notice_closing(case)
+    published = case.notice_published_on
+    contacts = regulators() if contacts is None else contacts
+    regulator = contacts.get(case.jurisdiction_id)
+    return {
+        "published_on": published,
+        "starts_on": published + dt.timedelta(days=1) if published else None,
+        "last_day": closing.deadline.due if closing else None,
+        "closable_from": closing.deadline.due + dt.timedelta(days=1) if closing else None,
+        "provisional": closing.deadline.provisional if closing else False,
+        "article": closing.article if closing else "",
+        "closing": closing,
+        "contact": {
+            "organisation": regulator.name if regulator else case.pack.pack.issuer_zh,
+            "address": regulator.address if regulator else "",
+            "phone": regulator.contact_phone if regulator else "",
+            "email": regulator.contact_email if regulator else "",
+        },
+        "document_url": f"/cases/notices/{case.pk}/notice.pdf",
+    }
+
+
 def notice_closing(case: Case):
     """The notice's period: its open minimum obligation (the last day is `deadline.due`; the
     notice closes at the earliest the day after). Uses the rows `public_notices()` prefetched."""
