@@ -53,3 +53,25 @@ def prepare_capabilities(case, transition, payload: dict, clk) -> dict:
         rows = demo_rows(center.code, center.industry_domain)[:6]
         import_rows(actor=None, center=center, rows=list(enumerate(rows, start=2)))
     return payload
+
+
+def build_demo(world: dict) -> None:
+    """Every center the demo procedure established shows its committed capabilities: sample
+    lines imported and published where it has none (Hubei's were published with the
+    establishment itself)."""
+    from metrohub.catalogue.demo import demo_rows
+    from metrohub.catalogue.services import import_rows, publish_drafts
+    from metrohub.centers.models import Center
+
+    centers = Center.objects.filter(
+        status=Center.Status.ESTABLISHED, cases__center_name__startswith="【示例】"
+    ).distinct()
+    for center in centers:
+        if CapabilityLine.objects.filter(
+            center=center, status=CapabilityLine.Status.PUBLISHED
+        ).exists():
+            continue
+        if not CapabilityLine.objects.filter(center=center).exists():
+            rows = demo_rows(center.code, center.industry_domain)[:8]
+            import_rows(actor=None, center=center, rows=list(enumerate(rows, start=2)))
+        publish_drafts(actor=None, center=center, on=center.established_on)
