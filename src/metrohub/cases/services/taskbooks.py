@@ -180,6 +180,16 @@ def _constructing(case: Case) -> TaskBook:
     return book
 
 
+def _construction_article(case: Case) -> str:
+    """The article of the pack's construction period (Hubei: 第十三条、第十四条)."""
+    opened = [
+        d
+        for d in case.pack.deadlines
+        if d.anchor_kind == "transition" and d.code == "construction_period"
+    ]
+    return opened[0].article if opened else ""
+
+
 def submit_plan(*, actor, case: Case, plan: str) -> TaskBook:
     """The builder's detailed construction work plan (Hubei art. 13)."""
     if Role.APPLICANT not in case_roles(actor, case):
@@ -193,7 +203,7 @@ def submit_plan(*, actor, case: Case, plan: str) -> TaskBook:
             subject=case.subject,
             action="task_book.plan_submitted",
             actor=actor,
-            article="第十三条" if case.rulepack_code == "hubei" else "",
+            article=_construction_article(case),
             payload={"length": len(plan)},
         )
     return book
