@@ -61,6 +61,7 @@ def test_chongqing_from_draft_to_an_established_center(api, clock, form, conclud
 
     # a supplement round: the regulator sets 15 days on Monday 8 September 2025
     clock.set(2025, 9, 8)
+    mail.outbox.clear()
     body = ok(
         regulator.take(
             cid,
@@ -68,6 +69,9 @@ def test_chongqing_from_draft_to_an_established_center(api, clock, form, conclud
             {"defects": ["缺少设备清单", "团队信息不完整"], "deadline_count": 15},
         )
     )
+    # the e-mail to the applicant lists the defects
+    (letter,) = [m for m in mail.outbox if m.to == ["cq_applicant@demo.metrohub.localhost"]]
+    assert "1. 缺少设备清单" in letter.body and "2. 团队信息不完整" in letter.body
     supplement = obligation(body, "supplement_period")
     assert (supplement["due"], supplement["state"], supplement["article"]) == (
         "2025-09-23",
