@@ -613,7 +613,8 @@ def submit_sheet(*, actor, sheet: ScoreSheet) -> ScoreSheet:
     """Lock the sheet: every item scored, reasons where required, an overall opinion."""
     with transaction.atomic():
         sheet = (
-            ScoreSheet.objects.select_for_update()
+            # of=self: the rubric may be absent (a LEFT JOIN PostgreSQL will not lock)
+            ScoreSheet.objects.select_for_update(of=("self",))
             .select_related("member__panel__case", "member__expert", "rubric")
             .get(pk=sheet.pk)
         )

@@ -57,6 +57,16 @@ def event_label(action, pack):
 
 
 @register.filter
+def role_name(code, pack):
+    """A pack role's local name (never its code on a page)."""
+    try:
+        role = pack.role(code)
+    except KeyError:
+        return code
+    return role.name_en if (get_language() or "").startswith("en") else role.name_zh
+
+
+@register.filter
 def get_item(mapping, key):
     """mapping[key] in a template ("" when absent)."""
     if isinstance(mapping, dict):
