@@ -5,32 +5,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='obligation',
-            name='state',
-            field=models.CharField(choices=[('open', 'open'), ('met', 'met'), ('overdue', 'overdue'), ('late', 'late'), ('waived', 'waived')], db_index=True, default='open', max_length=16, verbose_name='state'),
+            model_name="obligation",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("open", "open"),
+                    ("met", "met"),
+                    ("overdue", "overdue"),
+                    ("late", "late"),
+                    ("waived", "waived"),
+                ],
+                db_index=True,
+                default="open",
+                max_length=16,
+                verbose_name="state",
+            ),
         ),
         migrations.CreateModel(
-            name='DocumentNumber',
+            name="DocumentNumber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issuer', models.CharField(max_length=200, verbose_name='issuing body')),
-                ('number', models.CharField(max_length=100, verbose_name='document number')),
-                ('registered_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='document_numbers', to='cases.case')),
-                ('decision', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='register_entry', to='cases.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("issuer", models.CharField(max_length=200, verbose_name="issuing body")),
+                ("number", models.CharField(max_length=100, verbose_name="document number")),
+                ("registered_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="document_numbers",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="register_entry",
+                        to="cases.decision",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document number',
-                'verbose_name_plural': 'document numbers',
-                'ordering': ['issuer', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('issuer', 'number'), name='document_number_per_issuer')],
+                "verbose_name": "document number",
+                "verbose_name_plural": "document numbers",
+                "ordering": ["issuer", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("issuer", "number"), name="document_number_per_issuer"
+                    )
+                ],
             },
         ),
     ]

@@ -6,30 +6,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_document_register_late_obligations'),
-        ('organisations', '0001_initial'),
+        ("cases", "0002_document_register_late_obligations"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CoBuilderConsent',
+            name="CoBuilderConsent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('invited', 'awaiting consent'), ('consented', 'consented'), ('declined', 'declined')], default='invited', max_length=16, verbose_name='state')),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='cases.case')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='co_builder_consents', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("invited", "awaiting consent"),
+                            ("consented", "consented"),
+                            ("declined", "declined"),
+                        ],
+                        default="invited",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="co_builder_consents",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "co-builder's consent",
-                'verbose_name_plural': "co-builders' consents",
-                'ordering': ['case_id', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('case', 'organisation'), name='one_consent_per_builder')],
+                "verbose_name": "co-builder's consent",
+                "verbose_name_plural": "co-builders' consents",
+                "ordering": ["case_id", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("case", "organisation"), name="one_consent_per_builder"
+                    )
+                ],
             },
         ),
     ]

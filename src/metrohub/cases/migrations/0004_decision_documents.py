@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_co_builder_consent'),
+        ("cases", "0003_co_builder_consent"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='decision',
-            name='document',
-            field=models.FileField(blank=True, upload_to='decisions/%Y/', verbose_name='document'),
+            model_name="decision",
+            name="document",
+            field=models.FileField(blank=True, upload_to="decisions/%Y/", verbose_name="document"),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='document_issued_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='document issued at'),
+            model_name="decision",
+            name="document_issued_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="document issued at"),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='document_sha256',
-            field=models.CharField(blank=True, max_length=64, verbose_name='SHA-256'),
+            model_name="decision",
+            name="document_sha256",
+            field=models.CharField(blank=True, max_length=64, verbose_name="SHA-256"),
         ),
     ]

@@ -6,82 +6,172 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_decision_documents'),
+        ("cases", "0004_decision_documents"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('submitted_on', models.DateField(verbose_name='submitted on')),
-                ('text', models.TextField(verbose_name='report')),
-                ('milestones', models.JSONField(default=list, verbose_name='milestones reported')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress_reports', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("submitted_on", models.DateField(verbose_name="submitted on")),
+                ("text", models.TextField(verbose_name="report")),
+                ("milestones", models.JSONField(default=list, verbose_name="milestones reported")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress_reports",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'progress report',
-                'verbose_name_plural': 'progress reports',
-                'ordering': ['case_id', 'submitted_on', 'pk'],
+                "verbose_name": "progress report",
+                "verbose_name_plural": "progress reports",
+                "ordering": ["case_id", "submitted_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SupervisionVisit',
+            name="SupervisionVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visited_on', models.DateField(verbose_name='visited on')),
-                ('team', models.JSONField(default=list, verbose_name='team')),
-                ('findings', models.TextField(verbose_name='findings')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visited_on", models.DateField(verbose_name="visited on")),
+                ("team", models.JSONField(default=list, verbose_name="team")),
+                ("findings", models.TextField(verbose_name="findings")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="visits",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'supervision visit',
-                'verbose_name_plural': 'supervision visits',
-                'ordering': ['case_id', 'visited_on', 'pk'],
+                "verbose_name": "supervision visit",
+                "verbose_name_plural": "supervision visits",
+                "ordering": ["case_id", "visited_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TaskBook',
+            name="TaskBook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('goals', models.TextField(blank=True, verbose_name='goals')),
-                ('funding', models.TextField(blank=True, verbose_name='funding')),
-                ('funding_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='funding (10,000 yuan)')),
-                ('responsible', models.JSONField(blank=True, default=list, verbose_name='people responsible')),
-                ('capability_targets', models.JSONField(blank=True, default=list, verbose_name='capability targets')),
-                ('detailed_plan', models.TextField(blank=True, verbose_name='detailed construction work plan')),
-                ('plan_submitted_on', models.DateField(blank=True, null=True, verbose_name='plan submitted on')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('issued', 'issued')], default='draft', max_length=16, verbose_name='state')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='issued on')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='task_book', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("goals", models.TextField(blank=True, verbose_name="goals")),
+                ("funding", models.TextField(blank=True, verbose_name="funding")),
+                (
+                    "funding_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="funding (10,000 yuan)",
+                    ),
+                ),
+                (
+                    "responsible",
+                    models.JSONField(blank=True, default=list, verbose_name="people responsible"),
+                ),
+                (
+                    "capability_targets",
+                    models.JSONField(blank=True, default=list, verbose_name="capability targets"),
+                ),
+                (
+                    "detailed_plan",
+                    models.TextField(blank=True, verbose_name="detailed construction work plan"),
+                ),
+                (
+                    "plan_submitted_on",
+                    models.DateField(blank=True, null=True, verbose_name="plan submitted on"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("issued", "issued")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="issued on")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="task_book",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'construction task book',
-                'verbose_name_plural': 'construction task books',
+                "verbose_name": "construction task book",
+                "verbose_name_plural": "construction task books",
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='milestone')),
-                ('due', models.DateField(verbose_name='due')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('task_book', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='cases.taskbook')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="milestone")),
+                ("due", models.DateField(verbose_name="due")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="done on")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "task_book",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="cases.taskbook",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'milestone',
-                'verbose_name_plural': 'milestones',
-                'ordering': ['task_book_id', 'due', 'pk'],
+                "verbose_name": "milestone",
+                "verbose_name_plural": "milestones",
+                "ordering": ["task_book_id", "due", "pk"],
             },
         ),
     ]

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_task_books'),
+        ("cases", "0005_task_books"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='casenote',
-            name='kind',
-            field=models.CharField(choices=[('supervisor_report', "supervisor's report"), ('event_report', 'event report'), ('self_check', 'self-check'), ('filed_application', 'application as filed')], max_length=32, verbose_name='kind'),
+            model_name="casenote",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("supervisor_report", "supervisor's report"),
+                    ("event_report", "event report"),
+                    ("self_check", "self-check"),
+                    ("filed_application", "application as filed"),
+                ],
+                max_length=32,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -5,25 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('panels', '0001_initial'),
+        ("panels", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='panel',
-            name='closed_reason',
-            field=models.TextField(blank=True, verbose_name='reason for closing'),
+            model_name="panel",
+            name="closed_reason",
+            field=models.TextField(blank=True, verbose_name="reason for closing"),
         ),
         migrations.AlterField(
-            model_name='panel',
-            name='state',
-            field=models.CharField(choices=[('scoring', 'scoring'), ('completed', 'completed'), ('applied', 'applied to the case'), ('closed', 'closed: the case left its stage')], default='scoring', max_length=16, verbose_name='state'),
+            model_name="panel",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("scoring", "scoring"),
+                    ("completed", "completed"),
+                    ("applied", "applied to the case"),
+                    ("closed", "closed: the case left its stage"),
+                ],
+                default="scoring",
+                max_length=16,
+                verbose_name="state",
+            ),
         ),
         migrations.AlterField(
-            model_name='scoresheet',
-            name='rubric',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sheets', to='panels.rubric'),
+            model_name="scoresheet",
+            name="rubric",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sheets",
+                to="panels.rubric",
+            ),
         ),
     ]

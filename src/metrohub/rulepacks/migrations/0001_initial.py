@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,24 +14,40 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='PackRevision',
+            name="PackRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='rule pack')),
-                ('version', models.CharField(max_length=40, verbose_name='version')),
-                ('supersedes', models.CharField(max_length=90, verbose_name='made from')),
-                ('effective_date', models.DateField(verbose_name='effective from')),
-                ('data', models.JSONField(verbose_name='pack')),
-                ('filled', models.JSONField(default=list, verbose_name='texts entered')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="rule pack")),
+                ("version", models.CharField(max_length=40, verbose_name="version")),
+                ("supersedes", models.CharField(max_length=90, verbose_name="made from")),
+                ("effective_date", models.DateField(verbose_name="effective from")),
+                ("data", models.JSONField(verbose_name="pack")),
+                ("filled", models.JSONField(default=list, verbose_name="texts entered")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rule pack version made on the platform',
-                'verbose_name_plural': 'rule pack versions made on the platform',
-                'ordering': ['code', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('code', 'version'), name='pack_revision_version')],
+                "verbose_name": "rule pack version made on the platform",
+                "verbose_name_plural": "rule pack versions made on the platform",
+                "ordering": ["code", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("code", "version"), name="pack_revision_version"
+                    )
+                ],
             },
         ),
     ]
