@@ -22,7 +22,7 @@ def clock(monkeypatch):
             self.day = dt.date(*ymd)
 
     c = Clock()
-    monkeypatch.setattr(services, "today", lambda: c.day)
+    monkeypatch.setattr(services.clock, "today", lambda: c.day)
     return c
 
 
@@ -85,3 +85,16 @@ def api(world, client, user_for):
 @pytest.fixture
 def form():
     return json.loads(json.dumps(FORM))
+
+
+@pytest.fixture
+def conclude(world):
+    """The stage's expert panel drawn, scored and concluded: `conclude(case_id, "review",
+    conclusion="recommend")` or `conclude(case_id, "acceptance", score="79.5")`."""
+    from metrohub.cases.models import Case
+    from metrohub.panels import samples
+
+    def _conclude(case_id, kind, **payload):
+        return samples.conclude(Case.objects.get(pk=case_id), kind, payload)
+
+    return _conclude

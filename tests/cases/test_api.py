@@ -38,7 +38,7 @@ def _new(api, role, form, **body):
     return ok(api(role).post("/cases", data), 201)
 
 
-def test_chongqing_from_draft_to_an_established_center(api, clock, form):
+def test_chongqing_from_draft_to_an_established_center(api, clock, form, conclude):
     applicant, authority = api("applicant"), api("authority")
     regulator, district = api("regulator"), api("district")
     clock.set(2025, 9, 1)
@@ -61,6 +61,7 @@ def test_chongqing_from_draft_to_an_established_center(api, clock, form):
 
     # a supplement round: the regulator sets 15 days on Monday 8 September 2025
     clock.set(2025, 9, 8)
+    mail.outbox.clear()
     body = ok(
         regulator.take(
             cid,
@@ -68,6 +69,9 @@ def test_chongqing_from_draft_to_an_established_center(api, clock, form):
             {"defects": ["缺少设备清单", "团队信息不完整"], "deadline_count": 15},
         )
     )
+    # the e-mail to the applicant lists the defects
+    (letter,) = [m for m in mail.outbox if m.to == ["cq_applicant@demo.metrohub.localhost"]]
+    assert "1. 缺少设备清单" in letter.body and "2. 团队信息不完整" in letter.body
     supplement = obligation(body, "supplement_period")
     assert (supplement["due"], supplement["state"], supplement["article"]) == (
         "2025-09-23",
@@ -77,18 +81,35 @@ def test_chongqing_from_draft_to_an_established_center(api, clock, form):
     clock.set(2025, 9, 15)
     version2 = ok(applicant.upload(cid, "application_form", PDF + b"v2"), 201)
     assert version2["version"] == 2
-    body = ok(applicant.take(cid, "resubmit"))
+    # the defects reach the applicant in the case detail; each is answered on resubmission
+    defects = ok(applicant.get(f"/cases/{cid}"))["defects"]
+    assert (defects["items"], defects["requested_on"]) == (
+        ["缺少设备清单", "团队信息不完整"],
+        "2025-09-08",
+    )
+    unanswered = ok(applicant.take(cid, "resubmit", {"defect_answers": ["已补充设备清单"]}), 422)
+    assert [e["field"] for e in unanswered["errors"]] == ["defect_answers.1"]
+    body = ok(
+        applicant.take(cid, "resubmit", {"defect_answers": ["已补充设备清单", "已补全团队信息"]})
+    )
+    assert body["events"][-1]["payload"]["defect_answers"][1] == {
+        "defect": "团队信息不完整",
+        "answer": "已补全团队信息",
+    }
+    assert body["defects"] is None
     assert body["state"] == "formal_review"
     assert obligation(body, "supplement_period")["state"] == "met"
     assert [m["version"] for m in body["materials"]] == [2, 1]  # old versions kept
 
     ok(regulator.take(cid, "pass_formal_review"))
     clock.set(2025, 9, 28)
-    body = ok(
-        regulator.take(
-            cid, "open_public_notice", {"conclusion": "recommend", "opinions": "同意推荐"}
-        )
-    )
+    # no typed "recommend" without the stage's panel
+    typed = {"conclusion": "recommend", "opinions": "同意推荐"}
+    bypass = ok(regulator.take(cid, "open_public_notice", typed), 409)
+    assert "专家审查" in bypass["message"]
+    conclude(cid, "review", conclusion="recommend")
+    body = ok(regulator.take(cid, "open_public_notice"))
+    assert body["events"][-1]["payload"]["records"]["conclusion"] == "recommend"
     notice = obligation(body, "public_notice_period")
     # 7 days from Sunday 28 September end on 5 October, inside the National Day holiday:
     # extended past it (Civil Code art. 203) to Thursday 9 October 2025.
@@ -113,7 +134,9 @@ def test_chongqing_from_draft_to_an_established_center(api, clock, form):
     clock.set(2025, 10, 8)
     early = ok(regulator.take(cid, "close_public_notice"), 409)
     assert "2025-10-09" in early["message"]
-    clock.set(2025, 10, 9)
+    clock.set(2025, 10, 9)  # the last day runs to 24:00: closable from the next day
+    assert "2025-10-10" in ok(regulator.take(cid, "close_public_notice"), 409)["message"]
+    clock.set(2025, 10, 10)
     unanswered = ok(regulator.take(cid, "close_public_notice"), 409)
     assert "张三" in unanswered["message"]
     body = ok(
@@ -146,14 +169,15 @@ def test_chongqing_from_draft_to_an_established_center(api, clock, form):
     assert (construction["due"], construction["provisional"]) == ("2027-10-15", True)
 
     clock.set(2025, 11, 10)
-    missing = ok(applicant.take(cid, "request_acceptance"), 422)
-    fields = {e["field"] for e in missing["errors"]}
-    assert {f"materials.{code}" for code in CQ_ACCEPTANCE} <= fields
-    assert {f"conditions_met.acceptance_precondition_{i}" for i in (1, 2, 3)} <= fields
-    for code in CQ_ACCEPTANCE:
-        ok(applicant.upload(cid, code), 201)
-    conditions = [f"acceptance_precondition_{i}" for i in (1, 2, 3)]
-    body = ok(applicant.take(cid, "request_acceptance", {"conditions_met": conditions}))
+    # art. 15's preconditions and art. 20's ten materials are named without their text: until a
+    # regulator enters them, nothing is asked of the applicant for them
+    step = next(
+        t
+        for t in ok(applicant.get(f"/cases/{cid}"))["available_transitions"]
+        if t["name"] == "request_acceptance"
+    )
+    assert (len(step["materials"]), step["missing_materials"]) == (len(CQ_ACCEPTANCE), [])
+    body = ok(applicant.take(cid, "request_acceptance"))
     assert body["state"] == "acceptance_review"
     assert obligation(body, "construction_period")["state"] == "met"
 
@@ -180,6 +204,9 @@ def test_chongqing_from_draft_to_an_established_center(api, clock, form):
 
     # 79.5 fails: rectification within 3 months from 30 November 2025 → 28 February 2026
     clock.set(2025, 11, 30)
+    typed = ok(regulator.take(cid, "order_rectification", {"score": 79.5, "defects": ["x"]}), 409)
+    assert "现场审查" in typed["message"]  # no score without the stage's concluded panel
+    conclude(cid, "acceptance", score="79.5")
     below = ok(
         regulator.take(
             cid,
@@ -203,10 +230,24 @@ def test_chongqing_from_draft_to_an_established_center(api, clock, form):
         False,
     )
     clock.set(2026, 2, 10)
-    ok(applicant.take(cid, "submit_rectification"))
+    ok(applicant.take(cid, "submit_rectification", {"defect_answers": ["已补充科研成果"]}))
     clock.set(2026, 2, 20)
+    second = ok(
+        regulator.take(
+            cid,
+            "establish",
+            {
+                "score": "80.0",
+                "document_number": "渝市监发〔2026〕2号",
+                "document_date": "2026-02-20",
+            },
+        ),
+        409,
+    )
+    assert "现场审查" in second["message"]  # the second round needs its own panel
+    conclude(cid, "acceptance", score="80")
     exhausted = ok(
-        regulator.take(cid, "order_rectification", {"score": 78, "defects": ["仍不足"]}), 409
+        regulator.take(cid, "order_rectification", {"score": 80, "defects": ["仍不足"]}), 409
     )
     assert exhausted["code"] == "conflict"
     body = ok(
@@ -297,7 +338,7 @@ def test_the_same_request_twice_acts_once(api, clock, form):
     ok(applicant.take(cid, "withdraw", key="t1"), 409)
 
 
-def test_a_case_keeps_the_version_in_force_when_filed(api, clock, form):
+def test_a_case_keeps_the_version_in_force_when_filed(api, clock, form, conclude):
     clock.set(2024, 1, 10)
     cid = _new(api, "applicant", form)["id"]
     clock.set(2025, 9, 1)
@@ -311,9 +352,8 @@ def test_a_case_keeps_the_version_in_force_when_filed(api, clock, form):
     ok(api("authority").take(cid, "endorse_and_file", {"letter": "函"}))
     ok(regulator.take(cid, "pass_formal_review"))
     clock.set(2025, 9, 28)
-    body = ok(
-        regulator.take(cid, "open_public_notice", {"conclusion": "recommend", "opinions": "同意"})
-    )
+    conclude(cid, "review", conclusion="recommend")
+    body = ok(regulator.take(cid, "open_public_notice"))
     # the earlier measures: one month of notice
     assert obligation(body, "public_notice_period")["due"] == "2025-10-28"
 
@@ -346,7 +386,7 @@ def test_list_filters(api, clock, form):
     assert ok(api("hb_regulator").get("/cases")) == []
 
 
-def test_hubei_with_task_book_and_24_months(api, clock, form):
+def test_hubei_with_task_book_and_24_months(api, clock, form, conclude):
     applicant, regulator = api("hb_applicant"), api("hb_regulator")
     clock.set(2025, 3, 3)
     form["industry_needs"] = []
@@ -376,13 +416,14 @@ def test_hubei_with_task_book_and_24_months(api, clock, form):
     ok(applicant.take(cid, "submit_for_endorsement"))
     ok(api("hb_authority").take(cid, "endorse_and_file", {"letter": "鄂经信函〔2025〕8号"}))
     ok(regulator.take(cid, "pass_material_review", {"opinions": "材料齐全"}))
-    ok(
-        regulator.take(
-            cid,
-            "record_site_visit",
-            {"panel": ["专家甲"], "conclusion": "recommend", "opinions": "同意"},
-        )
-    )
+    # the site visit's conclusion is its drawn panel's; no panel on paper at this stage
+    paper = {"members": ["专家甲"], "reason": "线下"}
+    typed = {"panel": ["专家甲"], "conclusion": "recommend", "opinions": "同意"}
+    refused = regulator.take(cid, "record_site_visit", {**typed, "paper_panel": paper})
+    assert ok(refused, 409)["errors"] == []
+    conclude(cid, "review", conclusion="recommend")
+    visit = ok(regulator.take(cid, "record_site_visit"))["events"][-1]["payload"]["records"]
+    assert (visit["conclusion"], len(visit["panel"])) == ("recommend", 3)
     clock.set(2025, 6, 30)
     body = ok(
         regulator.take(
@@ -403,26 +444,44 @@ def test_hubei_with_task_book_and_24_months(api, clock, form):
         ok(applicant.upload(cid, code), 201)
     ok(applicant.take(cid, "request_acceptance"))
     ok(regulator.take(cid, "schedule_onsite_acceptance", {"panel": ["专家甲", "专家乙"]}))
-    body = ok(
-        regulator.take(
-            cid,
-            "establish",
-            {
-                "conclusion": "pass",
-                "document_number": "鄂市监量〔2026〕9号",
-                "document_date": "2026-05-06",
-            },
-        )
+    establish = {
+        "conclusion": "pass",
+        "document_number": "鄂市监量〔2026〕9号",
+        "document_date": "2026-05-06",
+    }
+    # 001 gives no score: a panel held on paper, with its members and the reason
+    unnamed = ok(regulator.take(cid, "establish", establish), 422)
+    assert unnamed["errors"][0]["field"] == "paper_panel"
+    establish["paper_panel"] = {"members": ["专家甲", "专家乙"], "reason": "现场验收纸面评分"}
+    failing = ok(regulator.take(cid, "establish", {**establish, "conclusion": "fail"}), 409)
+    assert failing["code"] == "conflict"
+    # art. 15: the center's committed capabilities are published with its establishment
+    none = ok(regulator.take(cid, "establish", establish), 422)
+    assert (
+        none["errors"][0]["field"] == "capabilities" and "第十五条" in none["errors"][0]["message"]
     )
+    _import_drafts(Case.objects.get(pk=cid).center, 4)
+    body = ok(regulator.take(cid, "establish", establish))
+    assert body["events"][-1]["payload"]["paper_panel"]["members"] == ["专家甲", "专家乙"]
     center = ok(api(None).get(f"/centers/{body['center']}"))
     assert (center["level"], center["status"], center["jurisdiction_code"]) == (
         "provincial",
         "established",
         "420000",
     )
+    published = ok(api(None).get(f"/capabilities?center={body['center']}"))
+    assert published["count"] == 4
 
 
-def _shanghai_to_construction(api, clock, form):
+def _import_drafts(center, n):
+    from metrohub.catalogue.demo import demo_rows
+    from metrohub.catalogue.services import import_rows
+
+    rows = demo_rows(center.code, "激光")[:n]
+    assert import_rows(actor=None, center=center, rows=list(enumerate(rows, start=2))).created == n
+
+
+def _shanghai_to_construction(api, clock, form, conclude):
     applicant, regulator = api("sh_applicant"), api("sh_regulator")
     clock.set(2025, 3, 3)
     case = ok(
@@ -447,7 +506,15 @@ def _shanghai_to_construction(api, clock, form):
         ok(applicant.upload(cid, code), 201)
     # a joint application states each co-builder's duties
     missing = ok(applicant.take(cid, "submit"), 422)
-    assert [e["field"] for e in missing["errors"]] == [f"form.builder_duties.{_org('sh-bio')}"]
+    assert [e["field"] for e in missing["errors"]] == [
+        f"form.builder_duties.{_org('sh-bio')}",
+        f"co_builders.{_org('sh-bio')}",  # the co-builder has not consented yet
+    ]
+    # the co-builder sees the case only once it consents
+    cobuilder = api("sh_cobuilder")
+    ok(cobuilder.get(f"/cases/{cid}"), 404)
+    (invitation,) = ok(cobuilder.get("/co-builder-invitations"))
+    ok(cobuilder.post(f"/co-builder-invitations/{invitation['id']}/consent"))
     duties = [
         {
             "organisation": "上海示例生物医药研究所",
@@ -461,13 +528,8 @@ def _shanghai_to_construction(api, clock, form):
     ok(applicant.patch(f"/cases/{cid}", {"form": {**form, "builder_duties": duties}}))
     ok(applicant.take(cid, "submit"))
     ok(regulator.take(cid, "pass_preliminary_review", {"opinions": "通过"}))
-    ok(
-        regulator.take(
-            cid,
-            "record_review_report",
-            {"panel": ["专家甲"], "conclusion": "recommend", "opinions": "同意"},
-        )
-    )
+    conclude(cid, "review", conclusion="recommend")
+    ok(regulator.take(cid, "record_review_report"))
     clock.set(2025, 6, 30)
     body = ok(
         regulator.take(
@@ -485,8 +547,8 @@ def _org(key):
     return Organisation.objects.get(name={"sh-bio": "上海示例生物医药研究所"}[key]).pk
 
 
-def test_shanghai_joint_application_through_its_self_check(api, clock, form):
-    cid, body = _shanghai_to_construction(api, clock, form)
+def test_shanghai_joint_application_through_its_self_check(api, clock, form, conclude):
+    cid, body = _shanghai_to_construction(api, clock, form, conclude)
     construction = obligation(body, "construction_period")
     assert (construction["due"], construction["indicative"], construction["article"]) == (
         "2028-06-30",
@@ -525,9 +587,16 @@ def test_shanghai_joint_application_through_its_self_check(api, clock, form):
     # 20 days from Monday 1 December 2025 end on Sunday 21 December: moved to Monday 22nd
     assert obligation(body, "acceptance_supplement_period")["due"] == "2025-12-22"
     ok(applicant.upload(cid, "construction_summary", PDF + b"v2"), 201)
-    ok(applicant.take(cid, "resubmit_acceptance"))
+    ok(applicant.take(cid, "resubmit_acceptance", {"defect_answers": ["已补充典型案例"]}))
     ok(regulator.take(cid, "schedule_onsite_acceptance", {"panel": ["专家甲", "专家乙"]}))
-    ok(regulator.take(cid, "record_onsite_pass", {"conclusion": "pass", "opinions": "通过"}))
+    paper = {"members": ["专家甲", "专家乙"], "reason": "现场验收"}
+    ok(
+        regulator.take(
+            cid,
+            "record_onsite_pass",
+            {"conclusion": "pass", "opinions": "通过", "paper_panel": paper},
+        )
+    )
     missing = ok(
         regulator.take(
             cid,
@@ -548,8 +617,8 @@ def test_shanghai_joint_application_through_its_self_check(api, clock, form):
     assert body["state"] == "established"
 
 
-def test_shanghai_major_event_in_5_working_days(api, clock, form):
-    cid, _body = _shanghai_to_construction(api, clock, form)
+def test_shanghai_major_event_in_5_working_days(api, clock, form, conclude):
+    cid, _body = _shanghai_to_construction(api, clock, form, conclude)
     clock.set(2025, 10, 10)
     director = api("sh_director")
     ob = ok(

@@ -5,7 +5,9 @@ import datetime as dt
 import pytest
 
 from metrohub.cases import services
+from metrohub.cases.models import Case, Material, TaskBook
 from metrohub.cases.walk import clock, new_case, path_to, walk
+from metrohub.rulepacks.services import registry
 
 APPLICANT_CQ = {
     "anonymous": 302,
@@ -24,6 +26,7 @@ PARTIES = {
     "authority": 200,
     "applicant": 200,
     "director": 200,
+    "expert": 404,  # sees only the cases of the panels it sits on
 }
 # A Chongqing case in Yubei filed by cq-auto: the director (cq-cqmi) is not its party.
 CQ_CASE = {**PARTIES, "director": 404}
@@ -50,12 +53,15 @@ def ids(world):
     out = {}
     with services.quiet():
         for code, stage in (("chongqing", "public_notice"), ("hubei", "construction")):
-            pack = services.registry().latest(code)
+            pack = registry().latest(code)
             with clock(dt.date(2025, 3, 3)) as clk:
                 case = new_case(world, code, name=f"网格{code}")
                 out[code] = walk(case, path_to(pack, stage), clk).pk
-    out["material"] = services.Material.objects.filter(case_id=out["chongqing"]).first().pk
-    out["hb_material"] = services.Material.objects.filter(case_id=out["hubei"]).first().pk
+    out["material"] = Material.objects.filter(case_id=out["chongqing"]).first().pk
+    out["hb_material"] = Material.objects.filter(case_id=out["hubei"]).first().pk
+    hubei = Case.objects.get(pk=out["hubei"])
+    out["hb_decision"] = hubei.decisions.get(kind="approval_to_build").pk
+    TaskBook.objects.create(case=hubei, goals="目标", state="issued")
     return out
 
 
@@ -63,7 +69,7 @@ def test_pages_grid(check_grid, ids):
     cq, hb = ids["chongqing"], ids["hubei"]
     check_grid(
         [
-            ("GET", "/cases/", PARTIES, 403),
+            ("GET", "/cases/", PARTIES | {"expert": 200}, 403),
             ("GET", "/cases/new/", APPLICANT_CQ, 403),
             ("GET", "/cases/notices/", {}, 200),
             ("GET", f"/cases/notices/{cq}/", {}, 200),
@@ -139,7 +145,21 @@ def test_pages_grid(check_grid, ids):
                 {**PARTIES, **{r: 404 for r in PARTIES if r != "anonymous"}},
                 403,
             ),
+            ("GET", f"/cases/{cq}/task-book/", CQ_CASE, 403),
+            ("GET", f"/cases/{hb}/task-book/", HB_CASE, 403),
+            ("GET", f"/cases/{cq}/application.pdf", CQ_CASE, 403),
+            ("GET", f"/cases/{hb}/decisions/{ids['hb_decision']}/document.pdf", HB_CASE, 403),
+            (
+                "GET",
+                f"/cases/{cq}/decisions/{ids['hb_decision']}/document.pdf",
+                CQ_CASE
+                | {k: 404 for k in ("admin", "regulator", "district", "authority", "applicant")},
+                403,
+            ),
+            # an approval to build is published with the registry: anyone reads it
+            ("GET", f"/cases/decisions/{ids['hb_decision']}.pdf", {}, 200),
             # POST-only pages
+            ("GET", f"/cases/{cq}/version/", {}, 405),
             ("GET", f"/cases/{cq}/materials/", {}, 405),
             ("GET", f"/cases/{cq}/supervisor-report/", {}, 405),
             ("GET", f"/cases/{cq}/objections/1/answer/", {}, 405),
@@ -178,5 +198,20 @@ def test_api_grid(check_grid, ids):
             ("POST", f"/api/v1/cases/{cq}/obligations/1/waive", {"anonymous": 401}, 400),
             ("POST", f"/api/v1/notices/{cq}/objections", {}, 400),
             ("PATCH", f"/api/v1/cases/{cq}", {"anonymous": 401}, 422),  # no body
+            ("GET", f"/api/v1/cases/{cq}/task-book", {"anonymous": 401}, 404),  # none written
+            ("GET", f"/api/v1/cases/{hb}/task-book", {"anonymous": 401, "admin": 200}, 404),
+            ("GET", f"/api/v1/cases/{cq}/application.pdf", API_CQ, 404),
+            (
+                "GET",
+                f"/api/v1/cases/{hb}/decisions/{ids['hb_decision']}/document",
+                {"anonymous": 401, "admin": 200},
+                404,
+            ),
+            ("PUT", f"/api/v1/cases/{cq}/task-book", {"anonymous": 401}, 422),  # no body
+            ("POST", f"/api/v1/cases/{cq}/task-book/plan", {"anonymous": 401}, 400),
+            ("POST", f"/api/v1/cases/{cq}/task-book/visits", {"anonymous": 401}, 400),
+            ("POST", f"/api/v1/cases/{cq}/task-book/progress", {"anonymous": 401}, 400),
+            ("POST", f"/api/v1/cases/{cq}/rulepack-version", {"anonymous": 401}, 400),
+            ("GET", "/api/v1/co-builder-invitations", {"anonymous": 401}, 200),
         ]
     )

@@ -39,13 +39,19 @@ def test_every_stage_is_reached_through_the_engine(world, code):
     with services.quiet():
         for n, stage in enumerate(pack.stages):
             path = path_to(pack, stage.code)
+            if (code, stage.code) == ("chongqing", "revoked"):
+                # art. 31's six grounds are not given in the source: nothing can be cited
+                assert path is None
+                continue
             assert path is not None, stage.code
             with clock(dt.date(2025, 3, 3) + dt.timedelta(days=n)) as clk:
                 case = walk(new_case(world, code, name=f"{code}{stage.code}"), path, clk)
             reached.add(case.state)
             if stage.terminal:
                 assert not case.obligations.filter(state__in=["open", "overdue"]).exists()
-    assert reached == {s.code for s in pack.stages}
+    assert reached == {s.code for s in pack.stages} - (
+        {"revoked"} if code == "chongqing" else set()
+    )
 
 
 @pytest.mark.django_db

@@ -48,12 +48,12 @@ def test_autosave_answers_the_validation_list(client_for, world):
 
 
 def test_transition_form_shows_the_conflict(client_for, notice_case, monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: dt.date(2025, 10, 8))
+    monkeypatch.setattr(services.clock, "today", lambda: dt.date(2025, 10, 8))
     response = client_for("regulator").post(
         f"/cases/{notice_case.pk}/transitions/close_public_notice/", {}
     )
     assert response.status_code == 409
-    assert "当日或之后方可结束" in response.content.decode()
+    assert "2025-10-10" in response.content.decode()  # the earliest close: the day after
 
 
 def test_public_notice_and_objection(client, notice_case):
@@ -65,3 +65,54 @@ def test_public_notice_and_objection(client, notice_case):
     )
     assert "您的异议已提交" in response.content.decode()
     assert notice_case.objections.count() == 1
+
+
+def test_autosave_keeps_every_valid_field_and_marks_the_others(client_for, world):
+    case = services.create_case(
+        actor=world["users"]["cq_applicant"], rulepack="chongqing", center_name="草稿"
+    )
+    response = client_for("applicant").post(
+        f"/cases/{case.pk}/edit/",
+        {
+            "center_name": "草稿",
+            "director_name": "赵磊",
+            "contact_email": "not-an-address",
+            "team-0-name": "",
+            "team-0-title": "高级工程师",
+            "team-3-name": "钱程",
+            "team-3-duty": "技术负责人",
+            "equipment-0-name": "压力标准装置",
+            "equipment-0-quantity": "2",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    case.refresh_from_db()
+    # the valid fields are saved, the invalid ones keep their stored value
+    assert case.form_data["director_name"] == "赵磊"
+    assert case.form_data["contact_email"] == ""
+    assert case.form_data["equipment"] == [{"name": "压力标准装置", "model": "", "quantity": 2}]
+    assert case.form_data["team"] == []  # one row has no name: the list waits for it
+    # each invalid field is marked beside it, by an out-of-band swap that keeps what was typed
+    assert 'id="fe-contact_email"' in body and 'hx-swap-oob="true"' in body
+    marked = body.split('id="fe-team"')[1].split("</div>")[0]
+    assert "第1行" in marked or "Row 1" in marked
+    assert (
+        'id="fe-director_name" class="field-errors" role="alert" hx-swap-oob="true"></div>' in body
+    )
+    # correcting the row saves the list
+    client_for("applicant").post(
+        f"/cases/{case.pk}/edit/",
+        {"center_name": "草稿", "team-0-name": "赵磊", "team-3-name": "钱程"},
+        HTTP_HX_REQUEST="true",
+    )
+    case.refresh_from_db()
+    assert [m["name"] for m in case.form_data["team"]] == ["赵磊", "钱程"]
+
+
+def test_an_applicant_is_offered_only_the_programmes_covering_it(client_for):
+    page = client_for("hb_applicant").get("/cases/new/").content.decode()
+    assert 'value="hubei"' in page
+    assert 'value="chongqing"' not in page and 'value="shanghai"' not in page
+    cq = client_for("applicant").get("/cases/new/").content.decode()
+    assert 'value="chongqing"' in cq and 'value="hubei"' not in cq

@@ -48,3 +48,14 @@ def test_one_line(client, world):
     body = client.get(f"/api/v1/capabilities/{line.pk}").json()
     assert body["methods"] == ["JJG 52—2013"]
     assert body["uncertainty"]["form"] == "accuracy_class"
+
+
+def test_decimals_are_never_written_in_exponent_form(client, world):
+    from decimal import Decimal
+
+    line = CapabilityLine.objects.filter(status="published").first()
+    CapabilityLine.objects.filter(pk=line.pk).update(
+        range_lower=Decimal("0.000001"), range_upper=Decimal("100")
+    )
+    body = client.get(f"/api/v1/capabilities/{line.pk}").json()
+    assert (body["range_lower"], body["range_upper"]) == ("0.000001", "100")

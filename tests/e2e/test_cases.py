@@ -1,6 +1,6 @@
-"""The procedure in a browser: four people take a Chongqing application from draft to an
-established center (with a supplement round, an objection and a failed first acceptance), and a
-Shanghai joint application goes through its self-check."""
+"""The procedure in a browser: a supplement round (the applicant sees the defects, fixes the form
+in its row editor and answers each defect), and a Shanghai joint application through its
+self-check."""
 
 import datetime as dt
 
@@ -18,7 +18,7 @@ PDF = {"name": "材料.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7
 @pytest.fixture
 def today(monkeypatch):
     state = {"day": dt.date(2025, 9, 1)}
-    monkeypatch.setattr(services, "today", lambda: state["day"])
+    monkeypatch.setattr(services.clock, "today", lambda: state["day"])
 
     def set_day(*ymd):
         state["day"] = dt.date(*ymd)
@@ -66,177 +66,56 @@ def upload(page, url, code, file=PDF):
     page.wait_for_selector(".messages")
 
 
-def test_chongqing_from_draft_to_an_established_center(live_server, browser, world, today):
+def test_a_supplement_round_the_applicant_sees_and_answers(live_server, browser, world, today):
+    from metrohub.cases.walk import clock, new_case, path_to, walk
+
+    with services.quiet(), clock(dt.date(2025, 9, 1)) as clk:
+        case = new_case(world, "chongqing", name="重庆市智能网联汽车产业计量测试中心")
+        case = walk(case, path_to(case.pack, "formal_review"), clk)
+    case_url = f"{live_server.url}/cases/{case.pk}/"
     violations: list[str] = []
-    applicant = person(browser, live_server, "cq_applicant", violations)
-    authority = person(browser, live_server, "cq_authority", violations)
     regulator = person(browser, live_server, "cq_regulator", violations)
-    supervisor = person(browser, live_server, "cq_district", violations)
+    applicant = person(browser, live_server, "cq_applicant", violations)
 
-    # 1. the applicant drafts; the validation list names everything missing at once
-    applicant.goto(live_server.url + "/cases/new/")
-    applicant.select_option("#id_rulepack", "chongqing")
-    applicant.fill("#id_center_name", "重庆市智能网联汽车产业计量测试中心")
-    applicant.select_option("#id_industry_domain", "new_energy_vehicles")
-    applicant.select_option("#id_district", "500112")
-    applicant.click("[data-testid=create]")
-    applicant.wait_for_url("**/edit/")
-    case_url = applicant.url.removesuffix("edit/")
-    gaps = applicant.locator("[data-testid=gaps] li")
-    assert gaps.count() >= 5
-    applicant.fill("#id_summary", "依托单位具备汽车电子计量测试基础")
-    applicant.fill("#id_director_name", "赵磊")
-    applicant.fill("#id_team", "赵磊 | 高级工程师 | 主任")
-    applicant.fill("#id_capabilities", "毫米波雷达校准 | 2027年")
-    applicant.fill("#id_targets", "建成专用计量标准3项")
-    # autosave (htmx): the list shrinks to the missing application form
-    applicant.wait_for_selector("[data-testid=saved]")
-    expect(applicant.locator("[data-testid=gaps] li")).to_have_count(1)
-    assert "申报书" in applicant.locator("[data-testid=gaps] li").inner_text()
-    upload(applicant, case_url, "application_form")
-    take(applicant, case_url, "submit_for_endorsement")
-    applicant.wait_for_url(case_url)
-    assert stage(applicant) == "endorsement"
-
-    # 2. the competent authority finds it in its worklist and files it by letter
-    authority.goto(live_server.url + "/cases/")
-    authority.locator("[data-testid=worklist] a", has_text="智能网联汽车").first.click()
-    take(authority, case_url, "endorse_and_file", {"#id_letter": "渝经信函〔2025〕33号"})
-    authority.wait_for_url(case_url)
-    assert stage(authority) == "formal_review"
-
-    # 3. the regulator asks for supplements; the applicant uploads version 2 and resubmits
+    # the regulator lists the defects and sets 15 days on Monday 8 September 2025
     today(2025, 9, 8)
     take(
         regulator,
         case_url,
         "request_supplement",
-        {"#id_defects": "缺少设备清单", "#id_deadline_count": "15"},
+        {"#id_defects": "缺少设备清单\n团队信息不完整", "#id_deadline_count": "15"},
     )
     regulator.wait_for_url(case_url)
     assert "2025年9月23日" in regulator.locator("[data-testid=obligations]").inner_text()
+
+    # the applicant sees each defect on the case page …
+    applicant.goto(case_url)
+    defects = applicant.locator("[data-testid=defects] li")
+    expect(defects).to_have_count(2)
+    assert defects.nth(0).inner_text() == "缺少设备清单"
+    # … adds the equipment in the form's row editor (autosaved) and uploads version 2 …
+    applicant.click("[data-testid=edit]")
+    applicant.click("[data-testid=add-equipment]")
+    applicant.fill("[name^=equipment-][name$=-name] >> nth=-1", "毫米波雷达目标模拟器")
+    with applicant.expect_response(lambda r: r.request.method == "POST" and "/edit/" in r.url):
+        applicant.fill("[name^=equipment-][name$=-quantity] >> nth=-1", "2")
+    applicant.wait_for_selector("[data-testid=saved]")
+    applicant.wait_for_load_state("networkidle")  # the last autosave lands before we move on
     upload(applicant, case_url, "application_form")
-    assert "v2" in applicant.locator("[data-testid=materials]").inner_text()
-    take(applicant, case_url, "resubmit")
+    # … and answers each item when resubmitting: both answers are required
+    take(applicant, case_url, "resubmit", {"#id_defect_0": "已补充设备清单（见申报书第四部分）"})
+    expect(applicant.locator("#id_defect_1:invalid")).to_have_count(1)  # still to answer
+    assert "/transitions/resubmit/" in applicant.url
+    applicant.fill("#id_defect_1", "已补全团队成员信息")
+    applicant.click("[data-testid=take]")
     applicant.wait_for_url(case_url)
-    take(regulator, case_url, "pass_formal_review")
-    regulator.wait_for_url(case_url)
-    today(2025, 9, 28)
-    take(
-        regulator,
-        case_url,
-        "open_public_notice",
-        {"#id_opinions": "同意推荐"},
-        {"#id_conclusion": "recommend"},
-    )
-    regulator.wait_for_url(case_url)
-    assert stage(regulator) == "public_notice"
-
-    # 4. anyone objects on the public portal, which shows the computed closing date
-    visitor = browser.new_context().new_page()
-    visitor.goto(live_server.url + "/cases/notices/")
-    visitor.locator("[data-testid=notices] a", has_text="智能网联汽车").click()
-    assert "2025年10月9日" in visitor.locator("[data-testid=closing]").inner_text()
-    visitor.fill("#id_name", "张三")
-    visitor.fill("#id_email", "zhang@example.com")
-    visitor.fill("#id_text", "该单位设备不足")
-    visitor.click("[data-testid=object]")
-    visitor.wait_for_selector("[data-testid=objection-filed]")
-
-    # 5. the regulator answers, closes the notice once it has run, approves construction
-    regulator.goto(case_url)
-    regulator.fill("[data-testid^=answer-] #id_answer", "经核实，设备满足要求")
-    regulator.click("[data-testid^=answer-] button[type=submit]")
-    regulator.wait_for_selector(".messages")
-    today(2025, 10, 8)
-    take(regulator, case_url, "close_public_notice")
-    assert "2025-10-09" in regulator.locator("[data-testid=problem]").inner_text()
-    today(2025, 10, 9)
-    take(regulator, case_url, "close_public_notice")
-    regulator.wait_for_url(case_url)
-    today(2025, 10, 15)
-    take(
-        regulator,
-        case_url,
-        "approve_construction",
-        {"#id_document_number": "渝市监发〔2025〕12号", "#id_document_date": "2025-10-15"},
-    )
-    regulator.wait_for_url(case_url)
-    assert "渝市监发〔2025〕12号" in regulator.locator("[data-testid=decisions]").inner_text()
-    assert "2027年10月15日" in regulator.locator("[data-testid=obligations]").inner_text()
-
-    # 6. the applicant requests acceptance with the ten kinds of materials
-    today(2025, 11, 10)
-    for i in range(1, 11):
-        upload(applicant, case_url, f"acceptance_material_{i}")
-    take(
-        applicant,
-        case_url,
-        "request_acceptance",
-        checks=[f"input[value=acceptance_precondition_{i}]" for i in (1, 2, 3)],
-    )
-    applicant.wait_for_url(case_url)
-    assert stage(applicant) == "acceptance_review"
-
-    # 7. on-site acceptance with the district bureau's supervisor, who files a report
-    take(
-        regulator,
-        case_url,
-        "schedule_onsite_acceptance",
-        {"#id_panel": "专家甲\n专家乙\n专家丙"},
-        {"#id_supervisor": "cq_district"},
-    )
-    regulator.wait_for_url(case_url)
-    supervisor.goto(live_server.url + "/cases/")
-    supervisor.locator("[data-testid=worklist] a", has_text="智能网联汽车").first.click()
-    supervisor.fill("[data-testid=supervisor-report] #id_text", "现场审查程序规范，评分独立")
-    supervisor.click("[data-testid=supervisor-report] button[type=submit]")
-    supervisor.wait_for_selector("[data-testid=note]")
-
-    # 8. 79.5 fails: rectification within 3 months; after it, 80.0 passes
-    today(2025, 11, 30)
-    take(
-        regulator,
-        case_url,
-        "establish",
-        {
-            "#id_score": "79.5",
-            "#id_document_number": "渝市监发〔2025〕30号",
-            "#id_document_date": "2025-11-30",
-        },
-    )
-    assert "79.5" in regulator.locator("[data-testid=problem]").inner_text()
-    take(
-        regulator,
-        case_url,
-        "order_rectification",
-        {"#id_score": "79.5", "#id_defects": "科研成果不足"},
-    )
-    regulator.wait_for_url(case_url)
-    assert "2026年2月28日" in regulator.locator("[data-testid=obligations]").inner_text()
-    today(2026, 2, 10)
-    take(applicant, case_url, "submit_rectification")
-    applicant.wait_for_url(case_url)
-    today(2026, 2, 20)
-    take(
-        regulator,
-        case_url,
-        "establish",
-        {
-            "#id_score": "80.0",
-            "#id_document_number": "渝市监发〔2026〕3号",
-            "#id_document_date": "2026-02-20",
-        },
-    )
-    regulator.wait_for_url(case_url)
-    assert stage(regulator) == "established"
-    timeline = regulator.locator("[data-testid=timeline]").inner_text()
-    for who in ("赵磊", "王芳", "张明", "李强"):
-        assert who in timeline
-
-    # 9. the center is in the public registry
-    visitor.goto(live_server.url + "/centers/")
-    assert "重庆市智能网联汽车产业计量测试中心" in visitor.locator("main").inner_text()
+    assert stage(applicant) == "formal_review"
+    case.refresh_from_db()
+    assert case.form_data["equipment"][-1] == {
+        "name": "毫米波雷达目标模拟器",
+        "model": "",
+        "quantity": 2,
+    }
     assert violations == []
 
 

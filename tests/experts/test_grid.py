@@ -10,5 +10,12 @@ def test_experts_grid(check_grid, world):
             ),  # admin: no profile
             ("GET", "/api/v1/experts", {"anonymous": 401, "admin": 200, "regulator": 200}, 403),
             ("GET", "/api/v1/experts/me", {"anonymous": 401, "expert": 200}, 404),
+            ("GET", "/api/v1/experts/me/employments", {"anonymous": 401, "expert": 200}, 404),
+            ("GET", "/api/v1/experts/me/conflicts", {"anonymous": 401, "expert": 200}, 404),
+            # writes without a body (the flows are in test_api.py)
+            ("POST", "/api/v1/experts/me/employments", {"anonymous": 401}, 400),
+            ("POST", "/api/v1/experts/me/conflicts", {"anonymous": 401}, 400),
+            ("DELETE", "/api/v1/experts/me/employments/999", {"anonymous": 401}, 404),
+            ("DELETE", "/api/v1/experts/me/conflicts/999", {"anonymous": 401}, 404),
         ]
     )

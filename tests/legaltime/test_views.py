@@ -25,3 +25,11 @@ def test_page_bad_input_names_the_field(client):
         "/deadline/", {"start": "2025-02-30", "count": 0, "unit": "days"}
     ).content.decode()
     assert html.count('class="error"') == 2 and "deadline-result" not in html
+
+
+def test_the_page_extends_a_last_day_on_a_holiday_by_default(client, db):
+    page = client.get("/deadline/").content.decode()
+    assert 'value="extend_holiday" selected' in page
+    # 7 days from Sunday 28 September 2025: the 7th day (5 October) is a holiday → 9 October
+    result = client.get("/deadline/?start=2025-09-28&count=7&unit=days").content.decode()
+    assert "2025年10月9日" in result

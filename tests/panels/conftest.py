@@ -93,5 +93,5 @@ def clock(monkeypatch):
             self.day = dt.date(*ymd)
 
     c = Clock()
-    monkeypatch.setattr(cases, "today", lambda: c.day)
+    monkeypatch.setattr(cases.clock, "today", lambda: c.day)
     return c

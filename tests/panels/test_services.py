@@ -30,7 +30,7 @@ def test_draw_records_seed_order_exclusions_and_supervisor(draw, user_for):
     assert panel.criteria["conflict_years"] == 3
     assert set(panel.conflicts) >= {case.applicant_id}
     assert panel.order and panel.candidates
-    event = Event.objects.filter(subject=case.subject, action="panel.drawn").get()
+    event = Event.objects.filter(subject=case.subject, action="panel.drawn").last()
     assert event.payload["seed"] == panel.seed
 
 
@@ -278,8 +278,12 @@ def test_rectification_round_rescores(draw, score, user_for, clock):
     clock.set(2026, 6, 1)
     panel, result, case = _conclude(draw, score, user_for, (70, 70, 70))
     assert case.state == "rectification"
+    answers = ["已整改"] * len(cases.open_defects(case)["items"])
     case = cases.take_transition(
-        case=case, name="submit_rectification", actor=user_for("applicant"), payload={}
+        case=case,
+        name="submit_rectification",
+        actor=user_for("applicant"),
+        payload={"defect_answers": answers},
     )
     second = services.draw_panel(actor=user_for("regulator"), case=case, size=3, seed=5)
     assert second.purpose == "rectification" and second.round == 2

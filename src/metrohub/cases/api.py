@@ -1,9 +1,10 @@
 """The procedure's API: cases, their transitions, materials, objections. Thin over services."""
 
 import datetime as dt
+import hashlib
 from typing import Any, Literal
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -107,12 +108,15 @@ class MaterialOut(Schema):
 
 
 class DecisionOut(Schema):
+    id: int
     kind: str
     transition: str
     document_number: str
     document_date: dt.date | None
     reasons: str
     article: str
+    document_sha256: str
+    document_url: str
 
 
 class ObjectionOut(Schema):
@@ -129,6 +133,14 @@ class ScoreOut(Schema):
     round: int
     score: str
     passed: bool
+
+
+class DefectsOut(Schema):
+    items: list[str]
+    opinions: str
+    requested_on: dt.date | None
+    transition: str
+    article: str
 
 
 class CaseSummaryOut(Schema):
@@ -160,6 +172,7 @@ class CaseOut(CaseSummaryOut):
     decisions: list[DecisionOut]
     objections: list[ObjectionOut]
     scores: list[ScoreOut]
+    defects: DefectsOut | None
 
 
 class ListIn(Schema):
@@ -199,8 +212,241 @@ class EventReportIn(Schema):
     text: str = Field(..., min_length=1, max_length=10000)
 
 
+class VersionIn(Schema):
+    version: str = Field(..., min_length=1, max_length=40)
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
 class WaiveIn(Schema):
     reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class InvitationOut(Schema):
+    id: int
+    case_id: int
+    center_name: str
+    applicant: str
+    organisation: str
+    state: str
+
+
+def invitation_out(c) -> dict:
+    return {
+        "id": c.pk,
+        "case_id": c.case_id,
+        "center_name": c.case.center_name,
+        "applicant": c.case.applicant.name,
+        "organisation": c.organisation.name,
+        "state": c.state,
+    }
+
+
+@router.get(
+    "/co-builder-invitations",
+    response={200: list[InvitationOut], **ERRORS},
+    summary="Invitations to be named co-builder, for my organisation",
+)
+def invitations(request):
+    return [invitation_out(c) for c in services.invitations_for(request.user)[:500]]
+
+
+@router.post(
+    "/co-builder-invitations/{invitation_id}/{answer}",
+    response={200: InvitationOut, **WRITE_ERRORS},
+    summary="Consent to (or decline) being named co-builder; the case is seen only after consent",
+)
+def answer_invitation(request, invitation_id: int, answer: Literal["consent", "decline"]):
+    consent = services.get_invitation(request.user, invitation_id)
+    done = services.answer_invitation(
+        actor=request.user, consent=consent, consented=answer == "consent"
+    )
+    return invitation_out(done)
+
+
+class PersonIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    role: str = Field("", max_length=100)
+    duty: str = Field("", max_length=300)
+
+
+class TargetIn(Schema):
+    area: str = Field(..., max_length=32, description="a metrology area code, e.g. thermal")
+    count: int = Field(..., ge=1, le=100000)
+
+
+class MilestoneIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    due: dt.date
+
+
+class TaskBookIn(Schema):
+    goals: str = Field("", max_length=5000)
+    funding: str = Field("", max_length=2000)
+    funding_amount: str | None = Field(None, max_length=20, description="10,000 yuan")
+    responsible: list[PersonIn] = Field([], max_length=50)
+    capability_targets: list[TargetIn] = Field([], max_length=20)
+    milestones: list[MilestoneIn] = Field([], max_length=60)
+
+
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    due: dt.date
+    done_on: dt.date | None
+    state: str
+
+
+class VisitOut(Schema):
+    id: int
+    visited_on: dt.date
+    team: list[str]
+    findings: str
+
+
+class ProgressOut(Schema):
+    id: int
+    submitted_on: dt.date
+    text: str
+    milestones: list[dict[str, Any]]
+
+
+class TaskBookOut(Schema):
+    state: str
+    issued_on: dt.date | None
+    goals: str
+    funding: str
+    funding_amount: str | None
+    responsible: list[dict[str, str]]
+    capability_targets: list[dict[str, Any]]
+    milestones: list[MilestoneOut]
+    detailed_plan: str
+    plan_submitted_on: dt.date | None
+    visits: list[VisitOut]
+    progress_reports: list[ProgressOut]
+
+
+class PlanIn(Schema):
+    plan: str = Field(..., min_length=1, max_length=20000)
+
+
+class VisitIn(Schema):
+    visited_on: dt.date
+    team: list[str] = Field(..., min_length=1, max_length=20)
+    findings: str = Field(..., min_length=1, max_length=10000)
+
+
+class ProgressIn(Schema):
+    text: str = Field(..., min_length=1, max_length=10000)
+    done: dict[str, dt.date] = Field({}, description="milestone id → the day it was done")
+
+
+def task_book_out(case: Case) -> dict:
+    book = services.task_book(case)
+    if book is None:
+        raise Http404
+    today = services.today()
+    return {
+        "state": book.state,
+        "issued_on": book.issued_on,
+        "goals": book.goals,
+        "funding": book.funding,
+        "funding_amount": f"{book.funding_amount:f}" if book.funding_amount is not None else None,
+        "responsible": book.responsible,
+        "capability_targets": book.capability_targets,
+        "milestones": [
+            {
+                "id": m.pk,
+                "title": m.title,
+                "due": m.due,
+                "done_on": m.done_on,
+                "state": m.state_on(today),
+            }
+            for m in book.milestones.all()
+        ],
+        "detailed_plan": book.detailed_plan,
+        "plan_submitted_on": book.plan_submitted_on,
+        "visits": [
+            {"id": v.pk, "visited_on": v.visited_on, "team": v.team, "findings": v.findings}
+            for v in case.visits.all()
+        ],
+        "progress_reports": [
+            {"id": r.pk, "submitted_on": r.submitted_on, "text": r.text, "milestones": r.milestones}
+            for r in case.progress_reports.all()
+        ],
+    }
+
+
+@router.get(
+    "/cases/{case_id}/task-book",
+    response={200: TaskBookOut, **ERRORS},
+    summary="The construction task book: goals, targets, milestones, plan, visits, progress",
+)
+def get_task_book(request, case_id: int):
+    return task_book_out(services.get_case(request.user, case_id))
+
+
+@router.put(
+    "/cases/{case_id}/task-book",
+    response={200: TaskBookOut, **WRITE_ERRORS},
+    summary="Write the task book before approval (applicant or regulator)",
+)
+def put_task_book(request, case_id: int, body: TaskBookIn):
+    case = services.get_case(request.user, case_id)
+    data = body.dict()
+    data["milestones"] = [{"title": m["title"], "due": m["due"]} for m in data["milestones"]]
+    services.save_task_book(actor=request.user, case=case, **data)
+    return task_book_out(case)
+
+
+@router.post(
+    "/cases/{case_id}/task-book/plan",
+    response={200: TaskBookOut, **WRITE_ERRORS},
+    summary="The builder's detailed construction work plan (Hubei art. 13)",
+)
+def post_plan(request, case_id: int, body: PlanIn):
+    case = services.get_case(request.user, case_id)
+    services.submit_plan(actor=request.user, case=case, plan=body.plan)
+    return task_book_out(case)
+
+
+@router.post(
+    "/cases/{case_id}/task-book/visits",
+    response={201: VisitOut, **WRITE_ERRORS},
+    summary="A visit of the supervision team with its findings (regulator)",
+)
+def post_visit(request, case_id: int, body: VisitIn):
+    case = services.get_case(request.user, case_id)
+    v = services.record_visit(
+        actor=request.user,
+        case=case,
+        visited_on=body.visited_on,
+        team=body.team,
+        findings=body.findings,
+    )
+    return Status(
+        201, {"id": v.pk, "visited_on": v.visited_on, "team": v.team, "findings": v.findings}
+    )
+
+
+@router.post(
+    "/cases/{case_id}/task-book/progress",
+    response={201: ProgressOut, **WRITE_ERRORS},
+    summary="Report construction progress against the milestones (builder)",
+)
+def post_progress(request, case_id: int, body: ProgressIn):
+    case = services.get_case(request.user, case_id)
+    r = services.report_progress(actor=request.user, case=case, text=body.text, done=body.done)
+    return Status(
+        201,
+        {"id": r.pk, "submitted_on": r.submitted_on, "text": r.text, "milestones": r.milestones},
+    )
+
+
+class ContactOut(Schema):
+    organisation: str
+    address: str
+    phone: str
+    email: str
 
 
 class NoticeOut(Schema):
@@ -209,9 +455,14 @@ class NoticeOut(Schema):
     applicant: str
     rulepack: str
     published_on: dt.date
-    closes_on: dt.date | None
+    starts_on: dt.date | None
+    closes_on: dt.date | None  # the last day (kept for callers of the first version)
+    last_day: dt.date | None
+    closable_from: dt.date | None
     provisional: bool
     article: str
+    contact: ContactOut
+    document_url: str
 
 
 class IndustryFieldOut(Schema):
@@ -223,10 +474,7 @@ class IndustryFieldOut(Schema):
 
 def _overdue(case: Case) -> bool:
     today = services.today()
-    return any(
-        o.state == "overdue" or (o.is_live and o.kind == "maximum" and o.deadline.due < today)
-        for o in case.obligations.all()
-    )
+    return any(o.state_on(today) == Obligation.State.OVERDUE for o in case.obligations.all())
 
 
 def summary(case: Case) -> dict:
@@ -282,7 +530,11 @@ def detail(case: Case, user) -> dict:
                 "records": list(t.records),
                 "materials": list(t.materials),
                 "missing_materials": [
-                    m for m in t.materials if pack.material(m).required and m not in present
+                    m
+                    for m in t.materials
+                    if pack.material(m).required
+                    and pack.material(m).text_given
+                    and m not in present
                 ],
                 "opens": list(t.opens),
                 "optional": t.optional,
@@ -291,11 +543,20 @@ def detail(case: Case, user) -> dict:
             for t in services.available_transitions(user, case)
         ],
         "materials": [material_out(m) for m in case.materials.all()],
-        "decisions": list(
-            case.decisions.values(
-                "kind", "transition", "document_number", "document_date", "reasons", "article"
-            )
-        ),
+        "decisions": [
+            {
+                "id": d.pk,
+                "kind": d.kind,
+                "transition": d.transition,
+                "document_number": d.document_number,
+                "document_date": d.document_date,
+                "reasons": d.reasons,
+                "article": d.article,
+                "document_sha256": d.document_sha256,
+                "document_url": f"/api/v1/cases/{case.pk}/decisions/{d.pk}/document",
+            }
+            for d in case.decisions.all()
+        ],
         "objections": [
             {
                 "id": o.pk,
@@ -309,8 +570,10 @@ def detail(case: Case, user) -> dict:
             for o in case.objections.all()
         ],
         "scores": [
-            {"round": s.round, "score": str(s.score), "passed": s.passed} for s in case.scores.all()
+            {"round": s.round, "score": f"{s.score:f}", "passed": s.passed}
+            for s in case.scores.all()
         ],
+        "defects": services.open_defects(case),
     }
 
 
@@ -436,6 +699,23 @@ def download_material(request, case_id: int, material_id: int):
     return file_response(material)
 
 
+def pdf_response(content_file, filename: str, sha256: str) -> FileResponse:
+    response = FileResponse(
+        content_file.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
+    response["X-Content-SHA256"] = sha256
+    return response
+
+
+def decision_file(decision) -> FileResponse:
+    decision = services.issue_decision_document(decision)
+    name = f"{decision.document_number or decision.get_kind_display()}.pdf"
+    return pdf_response(decision.document, name, decision.document_sha256)
+
+
 def file_response(material: Material) -> FileResponse:
     response = FileResponse(
         material.file.open("rb"),
@@ -445,6 +725,43 @@ def file_response(material: Material) -> FileResponse:
     )
     response["X-Content-SHA256"] = material.sha256
     return response
+
+
+PDF_200 = {
+    "responses": {
+        "200": {
+            "description": "the PDF",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get(
+    "/cases/{case_id}/application.pdf",
+    response={200: None, **ERRORS},
+    summary="The application as filed, as a PDF for signing and sealing",
+    openapi_extra=PDF_200,
+)
+def application_pdf(request, case_id: int):
+    from metrohub.cases.services.documents import render_application
+
+    case = services.get_case(request.user, case_id)
+    pdf = render_application(case)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["X-Content-SHA256"] = hashlib.sha256(pdf).hexdigest()
+    return response
+
+
+@router.get(
+    "/cases/{case_id}/decisions/{decision_id}/document",
+    response={200: None, **ERRORS},
+    summary="A decision as its official document (PDF in the GB/T 9704 layout, with its SHA-256)",
+    openapi_extra=PDF_200,
+)
+def decision_document(request, case_id: int, decision_id: int):
+    case = services.get_case(request.user, case_id)
+    return decision_file(services.get_decision(case, decision_id))
 
 
 @router.post(
@@ -518,6 +835,19 @@ def waive(request, case_id: int, obligation_id: int, body: WaiveIn):
     )
 
 
+@router.post(
+    "/cases/{case_id}/rulepack-version",
+    response={200: CaseOut, **WRITE_ERRORS},
+    summary="Move the case to a later version of its pack, with the reason (regulator)",
+)
+def move_version(request, case_id: int, body: VersionIn):
+    case = services.get_case(request.user, case_id)
+    case = services.move_to_version(
+        actor=request.user, case=case, version=body.version, reason=body.reason
+    )
+    return detail(case, request.user)
+
+
 def obligation_out(o: Obligation) -> dict:
     return {
         "id": o.pk,
@@ -525,7 +855,7 @@ def obligation_out(o: Obligation) -> dict:
         "name": o.case.pack.deadline(o.code).name_zh,
         "due": o.deadline.due,
         "provisional": o.deadline.provisional,
-        "state": o.state,
+        "state": o.state_on(services.today()),
         "kind": o.kind,
         "indicative": o.indicative,
         "article": o.article,
@@ -539,17 +869,22 @@ def obligation_out(o: Obligation) -> dict:
 # ------------------------------------------------------------------------------------ public
 
 
-def notice_out(case: Case) -> dict:
-    closing = services.notice_closing(case)
+def notice_out(case: Case, contacts: dict | None = None) -> dict:
+    details = services.notice_details(case, contacts)
     return {
         "id": case.pk,
         "center_name": case.center_name,
         "applicant": case.applicant.name,
         "rulepack": case.rulepack_key,
         "published_on": case.notice_published_on,
-        "closes_on": closing.deadline.due if closing else None,
-        "provisional": closing.deadline.provisional if closing else False,
-        "article": closing.article if closing else "",
+        "starts_on": details["starts_on"],
+        "closes_on": details["last_day"],
+        "last_day": details["last_day"],
+        "closable_from": details["closable_from"],
+        "provisional": details["provisional"],
+        "article": details["article"],
+        "contact": details["contact"],
+        "document_url": details["document_url"],
     }
 
 
@@ -560,7 +895,10 @@ def notice_out(case: Case) -> dict:
     summary="Running public notices",
 )
 def notices(request):
-    return [notice_out(c) for c in services.public_notices()]
+    from metrohub.cases.services.notices import regulators
+
+    contacts = regulators()
+    return [notice_out(c, contacts) for c in services.public_notices()]
 
 
 @router.post(

@@ -86,6 +86,36 @@ def clean_form(data) -> dict:
         raise ValidationError(errors) from None
 
 
+def _errors(exc: PydanticError, prefix=("form",)) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for item in exc.errors():
+        key = ".".join([*prefix, *(str(p) for p in item["loc"])])
+        errors.setdefault(key, []).append(item["msg"])
+    return errors
+
+
+def clean_form_partial(data, previous) -> tuple[dict, dict[str, list[str]]]:
+    """Each part of the form validated on its own: a valid part replaces the stored one, an
+    invalid part keeps what was stored and is reported (form.team.0.name) — so autosave keeps
+    every valid field however many others are still wrong."""
+    try:
+        out = ApplicationForm.model_validate(previous or {}).model_dump(mode="json")
+    except PydanticError:
+        out = ApplicationForm().model_dump(mode="json")
+    if not isinstance(data, dict):
+        return out, {"form": [_("The application form must be an object.")]}
+    errors: dict[str, list[str]] = {}
+    for key, value in data.items():
+        if key not in ApplicationForm.model_fields:
+            errors[f"form.{key}"[:80]] = [_("Not a field of the application form.")]
+            continue
+        try:
+            out[key] = ApplicationForm.model_validate({key: value}).model_dump(mode="json")[key]
+        except PydanticError as exc:
+            errors.update(_errors(exc))
+    return out, errors
+
+
 @dataclass(frozen=True)
 class Gap:
     field: str

@@ -48,3 +48,85 @@ def build(world: dict) -> None:
     from metrohub.cases.walk import build_demo_cases
 
     build_demo_cases(world)
+    build_task_book()
+    issue_documents()
+
+
+def build_task_book() -> None:
+    """A task book on the Hubei demo case under construction: goals, targets, people, a plan, a
+    visit, and milestones of which one is late (past its date, not done) as of today."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from metrohub.cases.models import Case, Milestone, SupervisionVisit, TaskBook
+
+    case = (
+        Case.objects.filter(
+            rulepack_code="hubei", state="construction", center_name__startswith="【示例】"
+        )
+        .order_by("pk")
+        .first()
+    )
+    if case is None or TaskBook.objects.filter(case=case).exists():
+        return
+    approval = case.decisions.filter(kind="approval_to_build").first()
+    start = approval.document_date if approval and approval.document_date else case.filed_on
+    today = timezone.localdate()
+    book = TaskBook.objects.create(
+        case=case,
+        goals="建成激光功率、光谱辐射等产业专用计量标准，形成覆盖光电子产业链的计量测试服务能力（示例）。",
+        funding="依托单位自筹与省级专项资金",
+        funding_amount=1200,
+        responsible=[
+            {"name": "杨帆", "role": "中心主任", "duty": "全面负责筹建工作"},
+            {"name": "李明", "role": "技术负责人", "duty": "计量标准建设与能力验证"},
+        ],
+        capability_targets=[{"area": "optical", "count": 30}, {"area": "thermal", "count": 8}],
+        detailed_plan="第一阶段（6个月）：建标与人员培训；第二阶段（12个月）：能力建设与验证；"
+        "第三阶段（6个月）：总结与验收准备（示例）。",
+        plan_submitted_on=start + dt.timedelta(days=20),
+        state=TaskBook.State.ISSUED,
+        issued_on=start,
+    )
+    Milestone.objects.bulk_create(
+        [
+            Milestone(
+                task_book=book,
+                title="完成激光功率计量标准建标",
+                due=start + dt.timedelta(days=90),
+                done_on=start + dt.timedelta(days=85),
+            ),
+            # late: past its date and not done
+            Milestone(
+                task_book=book,
+                title="形成30项光学计量测试服务能力",
+                due=min(start + dt.timedelta(days=180), today - dt.timedelta(days=30)),
+            ),
+            Milestone(
+                task_book=book,
+                title="提交验收申请",
+                due=max(start + dt.timedelta(days=730), today + dt.timedelta(days=180)),
+            ),
+        ]
+    )
+    regulator = User.objects.filter(username="hb_regulator").first()
+    if regulator is not None:
+        SupervisionVisit.objects.create(
+            case=case,
+            visited_on=start + dt.timedelta(days=120),
+            team=["督导组组长 王强", "技术专家 周敏"],
+            findings="计量标准建设按计划推进；服务能力建设进度滞后，需加快（示例）。",
+            recorded_by=regulator,
+        )
+
+
+def issue_documents() -> None:
+    """Every decision of the demo cases printed as its document (stored once)."""
+    from metrohub.cases.models import Decision
+    from metrohub.cases.services.documents import issue_decision_document
+
+    for decision in Decision.objects.filter(
+        case__center_name__startswith="【示例】", document_sha256=""
+    ).select_related("case"):
+        issue_decision_document(decision)

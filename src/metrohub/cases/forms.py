@@ -6,11 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from metrohub.accounts.models import Role
+from metrohub.accounts.roles import assignments
 from metrohub.cases import application, services
 from metrohub.organisations.models import Jurisdiction, Organisation
-from metrohub.rulepacks.services import registry
+from metrohub.rulepacks.services import registry, shown_text
 
-SEP = re.compile(r"\s*[|｜]\s*")
 APPLICANT_KINDS = [
     Organisation.Kind.METROLOGY_INSTITUTE,
     Organisation.Kind.TESTING_INSTITUTION,
@@ -20,27 +20,25 @@ APPLICANT_KINDS = [
 ]
 
 
-def _rows(text: str, keys: list[str]) -> list[dict]:
+def programmes_for(user) -> list:
+    """The programmes (latest pack of each code) whose jurisdiction covers one of the
+    organisations the person applies for: a Hubei firm is not offered Shanghai's."""
+    places = {
+        j.pk
+        for a in assignments(user)
+        if a.role == Role.APPLICANT and a.organisation_id
+        for j in a.organisation.jurisdiction.ancestors_and_self()
+    }
     out = []
-    for line in (text or "").splitlines():
-        if not line.strip():
+    for code in registry().codes():
+        pack = registry().latest(code)
+        if pack.pack.example:
             continue
-        parts = SEP.split(line.strip())
-        out.append({k: (parts[i].strip() if i < len(parts) else "") for i, k in enumerate(keys)})
+        if any(
+            j.code == pack.pack.jurisdiction for j in Jurisdiction.objects.filter(pk__in=places)
+        ):
+            out.append(pack)
     return out
-
-
-def _text(rows: list[dict], keys: list[str]) -> str:
-    return "\n".join(" | ".join(str(r.get(k, "")) for k in keys).rstrip(" |") for r in rows or [])
-
-
-LISTS = {
-    "team": ["name", "title", "duty"],
-    "equipment": ["name", "model", "quantity"],
-    "capabilities": ["name", "target"],
-    "industry_needs": ["need", "parameter", "priority"],
-    "builder_duties": ["organisation", "staff", "funds", "equipment", "projects", "ip"],
-}
 
 
 def _orgs():
@@ -62,12 +60,11 @@ class CaseNewForm(forms.Form):
         help_text=_("Leave empty when applying alone."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rulepack"].choices = [
             (p.code, f"{p.pack.jurisdiction_name_zh} · {p.pack.title_zh}")
-            for p in (registry().latest(c) for c in registry().codes())
-            if not p.pack.example
+            for p in programmes_for(user)
         ]
         self.fields["industry_domain"].choices = [("", "—"), *application.industry_choices()]
         self.fields["district"].choices = [("", "—")] + [
@@ -79,8 +76,66 @@ class CaseNewForm(forms.Form):
         self.fields["co_builders"].queryset = _orgs()
 
 
+SCALARS = (
+    "summary",
+    "director_name",
+    "director_title",
+    "contact_email",
+    "contact_phone",
+    "targets",
+)
+
+
+def _column(key, label, kind="text", limit=200):
+    return {"key": key, "label": label, "kind": kind, "choices": None, "max": limit}
+
+
+#: The application form's lists, edited as rows that can be added and removed.
+ROW_LISTS = {
+    "team": (
+        _("Team"),
+        [
+            _column("name", _("Name"), limit=100),
+            _column("title", _("Title")),
+            _column("duty", _("Duty")),
+        ],
+    ),
+    "equipment": (
+        _("Equipment"),
+        [
+            _column("name", _("Name")),
+            _column("model", _("Model")),
+            _column("quantity", _("Quantity"), "number"),
+        ],
+    ),
+    "capabilities": (
+        _("Planned capabilities"),
+        [_column("name", _("Capability")), _column("target", _("Target"))],
+    ),
+    "industry_needs": (
+        _("Industry metrology needs table"),
+        [
+            _column("need", _("Need"), limit=500),
+            _column("parameter", _("Parameter")),
+            _column("priority", _("Priority")),
+        ],
+    ),
+    "builder_duties": (
+        _("Duties of each builder"),
+        [
+            _column("organisation", _("Organisation")),
+            _column("staff", _("Staff"), "textarea"),
+            _column("funds", _("Funds"), "textarea"),
+            _column("equipment", _("Equipment"), "textarea"),
+            _column("projects", _("Projects"), "textarea"),
+            _column("ip", _("Intellectual property"), "textarea"),
+        ],
+    ),
+}
+
+
 class ApplicationFormForm(forms.Form):
-    """The 申报书 as a page: lists are one entry per line, columns separated by |."""
+    """The 申报书 as a page: the fields here; the lists are row editors (`ROW_LISTS`)."""
 
     center_name = forms.CharField(label=_("Proposed center name"), max_length=200, required=False)
     center_name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
@@ -89,6 +144,7 @@ class ApplicationFormForm(forms.Form):
         label=_("Co-builders (joint application)"),
         queryset=Organisation.objects.none(),
         required=False,
+        help_text=_("Each co-builder sees the application once it has consented."),
     )
     summary = forms.CharField(
         label=_("Basis and feasibility"),
@@ -100,60 +156,17 @@ class ApplicationFormForm(forms.Form):
     director_title = forms.CharField(label=_("Director's title"), max_length=200, required=False)
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
-    team = forms.CharField(
-        label=_("Team"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=_("One person per line: name | title | duty"),
-    )
-    equipment = forms.CharField(
-        label=_("Equipment"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=_("One per line: name | model | quantity"),
-    )
-    capabilities = forms.CharField(
-        label=_("Planned capabilities"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=_("One per line: capability | target"),
-    )
     targets = forms.CharField(
         label=_("Construction targets"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=5000,
     )
-    industry_needs = forms.CharField(
-        label=_("Industry metrology needs table"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=_("One need per line: need | parameter | priority"),
-    )
-    builder_duties = forms.CharField(
-        label=_("Duties of each builder"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=_(
-            "One builder per line: organisation | staff | funds | equipment | projects | IP"
-        ),
-    )
 
     def __init__(self, *args, case=None, **kwargs):
         if case is not None and "initial" not in kwargs:
             form = case.form_data or {}
-            initial = {
-                k: form.get(k, "")
-                for k in (
-                    "summary",
-                    "director_name",
-                    "director_title",
-                    "contact_email",
-                    "contact_phone",
-                    "targets",
-                )
-            }
-            initial.update({k: _text(form.get(k) or [], keys) for k, keys in LISTS.items()})
+            initial = {k: form.get(k, "") for k in SCALARS}
             initial.update(
                 center_name=case.center_name,
                 center_name_en=case.center_name_en,
@@ -165,28 +178,35 @@ class ApplicationFormForm(forms.Form):
         self.fields["industry_domain"].choices = [("", "—"), *application.industry_choices()]
         self.fields["co_builders"].queryset = _orgs()
 
-    def form_data(self) -> dict:
-        data = self.cleaned_data
-        out = {
-            k: data.get(k, "")
-            for k in (
-                "summary",
-                "director_name",
-                "director_title",
-                "contact_email",
-                "contact_phone",
-                "targets",
-            )
-        }
-        for key, keys in LISTS.items():
-            rows = _rows(data.get(key, ""), keys)
-            if key == "equipment":
-                for row in rows:
-                    row["quantity"] = (
-                        int(row["quantity"]) if str(row.get("quantity", "")).isdigit() else 1
-                    )
-            out[key] = rows
+    def valid_fields(self) -> dict:
+        """What is valid of what was posted (a field in error is left out, not saved)."""
+        self.is_valid()
+        data = dict(self.cleaned_data)
+        out = {}
+        form = {k: data[k] for k in SCALARS if k in data}
+        if form:
+            out["form"] = form
+        for key in ("industry_domain", "center_name_en"):
+            if key in data:
+                out[key] = data[key]
+        if data.get("center_name"):
+            out["center_name"] = data["center_name"]
+        if "co_builders" in data:
+            out["co_builders"] = [o.pk for o in data["co_builders"]]
         return out
+
+
+def posted_lists(data) -> dict:
+    """The application form's lists as posted by their row editors."""
+    out = {}
+    for key, (_legend, columns) in ROW_LISTS.items():
+        rows = posted_rows(data, key, [c["key"] for c in columns])
+        if key == "equipment":
+            for row in rows:
+                quantity = row.get("quantity", "")
+                row["quantity"] = int(quantity) if quantity.isdigit() else quantity or 1
+        out[key] = rows
+    return out
 
 
 class MaterialForm(forms.Form):
@@ -196,7 +216,7 @@ class MaterialForm(forms.Form):
     def __init__(self, *args, case=None, roles=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].choices = [
-            (m.code, m.name_zh) for m in case.pack.materials if m.submitted_by in roles
+            (m.code, shown_text(m)) for m in case.pack.materials if m.submitted_by in roles
         ]
 
 
@@ -324,7 +344,7 @@ class TransitionForm(forms.Form):
             elif code == "grounds":
                 field = forms.MultipleChoiceField(
                     label=label,
-                    choices=[(g.code, g.text_zh) for g in pack.revocation_grounds],
+                    choices=[(g.code, g.text_zh) for g in pack.revocation_grounds if g.text_given],
                     widget=forms.CheckboxSelectMultiple,
                 )
             elif code in TEXTAREAS:
@@ -342,17 +362,28 @@ class TransitionForm(forms.Form):
                     min_value=1,
                     max_value=3650,
                 )
-        if "preconditions_met" in transition.preconditions:
+        if "preconditions_met" in transition.preconditions and any(
+            c.applies_to == "acceptance" and c.text_given for c in pack.conditions
+        ):
             self.fields["conditions_met"] = forms.MultipleChoiceField(
                 label=_("Conditions for requesting acceptance (confirm each)"),
                 choices=[
                     (c.code, f"{c.text_zh} · {c.article}")
                     for c in pack.conditions
-                    if c.applies_to == "acceptance"
+                    if c.applies_to == "acceptance" and c.text_given
                 ],
                 widget=forms.CheckboxSelectMultiple,
             )
-        if services.case_roles(user, case) & set(services.AUTHORITY_ROLES):
+        roles = services.case_roles(user, case)
+        self.defects = services.open_defects(case) if Role.APPLICANT in roles else None
+        if self.defects and not pack.stage(transition.to).terminal:
+            for i, item in enumerate(self.defects["items"]):
+                self.fields[f"defect_{i}"] = forms.CharField(
+                    label=_("Your answer to: %(defect)s") % {"defect": item},
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    max_length=2000,
+                )
+        if roles & set(services.AUTHORITY_ROLES):
             self.fields["effective_date"] = forms.DateField(
                 label=_("Done earlier on paper, on"),
                 required=False,
@@ -380,4 +411,34 @@ class TransitionForm(forms.Form):
         for key in ("deadline_count", "conditions_met"):
             if key in data:
                 out[key] = data[key]
+        if self.defects and "defect_0" in self.fields:
+            out["defect_answers"] = [
+                data.get(f"defect_{i}", "") for i in range(len(self.defects["items"]))
+            ]
         return out
+
+
+def posted_rows(data, prefix: str, keys) -> list[dict]:
+    """The rows a row editor posted (prefix-N-key), in order, without the empty ones."""
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d{{1,4}})-")
+    indices = sorted({int(m.group(1)) for k in data for m in [pattern.match(k)] if m})
+    rows = []
+    for i in indices[:500]:
+        row = {k: str(data.get(f"{prefix}-{i}-{k}", "")).strip() for k in keys}
+        if any(row.values()):
+            rows.append(row)
+    return rows
+
+
+def editor_rows(rows, errors: dict, key: str) -> list[dict]:
+    """Rows for `_rows.html`: each with its values and the errors named under key.N."""
+    out = []
+    for i, row in enumerate(rows or []):
+        mine = [
+            m
+            for k, ms in errors.items()
+            if k == f"{key}.{i}" or k.startswith(f"{key}.{i}.")
+            for m in ms
+        ]
+        out.append({"values": row, "errors": mine})
+    return out

@@ -41,6 +41,10 @@ def transition_mail(case_id: int, event_id: int, user_ids) -> int:
             % {"actor": event.actor_label, "step": t.name_zh, "article": t.article},
             _("The case is now at the stage: %(stage)s.") % {"stage": stage.name_zh},
         ]
+        defects = event.payload.get("records", {}).get("defects") or []
+        if defects:
+            lines.append(_("Items to supplement:"))
+            lines += [f"{i}. {item}" for i, item in enumerate(defects, start=1)]
         for opened in event.payload.get("opened", []):
             d = pack.deadline(opened["code"])
             lines.append(

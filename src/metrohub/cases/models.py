@@ -91,6 +91,40 @@ class Case(models.Model):
         return registry().get(self.rulepack_code, self.rulepack_version)
 
 
+class CoBuilderConsent(models.Model):
+    """An organisation named as co-builder answers before it sees the case: it consents or
+    declines; until it consents, its staff find the case missing (404)."""
+
+    class State(models.TextChoices):
+        INVITED = "invited", _("awaiting consent")
+        CONSENTED = "consented", _("consented")
+        DECLINED = "declined", _("declined")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="co_builder_consents"
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.INVITED
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "organisation"], name="one_consent_per_builder")
+        ]
+        verbose_name = _("co-builder's consent")
+        verbose_name_plural = _("co-builders' consents")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.state}"
+
+
 class Material(models.Model):
     """One version of one kind of material; old versions are kept."""
 
@@ -126,6 +160,7 @@ class Obligation(models.Model):
         OPEN = "open", _("open")
         MET = "met", _("met")
         OVERDUE = "overdue", _("overdue")
+        LATE = "late", _("late")  # met after its due date: late, never "met"
         WAIVED = "waived", _("waived")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="obligations")
@@ -164,6 +199,22 @@ class Obligation(models.Model):
     @property
     def is_live(self) -> bool:
         return self.state in (self.State.OPEN, self.State.OVERDUE)
+
+    def state_on(self, day) -> str:
+        """The state as of `day`: an open maximum past its due date is overdue when read, whether
+        or not the daily reminder has marked it yet."""
+        if self.state == self.State.OPEN and self.kind == "maximum" and day > self.deadline.due:
+            return self.State.OVERDUE
+        return self.state
+
+    @property
+    def current_state(self) -> str:
+        from metrohub.cases.services import clock
+
+        return self.state_on(clock.today())
+
+    def get_current_state_display(self) -> str:
+        return str(self.State(self.current_state).label)
 
 
 class Objection(models.Model):
@@ -213,6 +264,9 @@ class Decision(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    document = models.FileField(_("document"), upload_to="decisions/%Y/", blank=True)
+    document_sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    document_issued_at = models.DateTimeField(_("document issued at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -222,6 +276,29 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.document_number or self.get_kind_display()
+
+
+class DocumentNumber(models.Model):
+    """The register of document numbers (文号), one per issuing body: a number is used once."""
+
+    issuer = models.CharField(_("issuing body"), max_length=200)
+    number = models.CharField(_("document number"), max_length=100)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="document_numbers")
+    decision = models.OneToOneField(
+        "Decision", on_delete=models.CASCADE, null=True, blank=True, related_name="register_entry"
+    )
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["issuer", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "number"], name="document_number_per_issuer")
+        ]
+        verbose_name = _("document number")
+        verbose_name_plural = _("document numbers")
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.number}"
 
 
 class ScoreRecord(models.Model):
@@ -254,6 +331,7 @@ class CaseNote(models.Model):
         SUPERVISOR_REPORT = "supervisor_report", _("supervisor's report")
         EVENT_REPORT = "event_report", _("event report")
         SELF_CHECK = "self_check", _("self-check")
+        FILED_APPLICATION = "filed_application", _("application as filed")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -287,3 +365,95 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class TaskBook(models.Model):
+    """The construction task book (筹建任务书) as data: goals, capability targets, milestones,
+    funding and the people responsible; fixed when construction is approved."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        ISSUED = "issued", _("issued")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="task_book")
+    goals = models.TextField(_("goals"), blank=True)
+    funding = models.TextField(_("funding"), blank=True)
+    funding_amount = models.DecimalField(
+        _("funding (10,000 yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    responsible = models.JSONField(_("people responsible"), default=list, blank=True)
+    capability_targets = models.JSONField(_("capability targets"), default=list, blank=True)
+    detailed_plan = models.TextField(_("detailed construction work plan"), blank=True)
+    plan_submitted_on = models.DateField(_("plan submitted on"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("construction task book")
+        verbose_name_plural = _("construction task books")
+
+    def __str__(self) -> str:
+        return f"task book of {self.case}"
+
+
+class Milestone(models.Model):
+    task_book = models.ForeignKey(TaskBook, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=200)
+    due = models.DateField(_("due"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["task_book_id", "due", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.due})"
+
+    def state_on(self, day) -> str:
+        """done, late (done after its date, or past it and not done) or open."""
+        if self.done_on is not None:
+            return "late" if self.done_on > self.due else "done"
+        return "late" if day > self.due else "open"
+
+
+class SupervisionVisit(models.Model):
+    """A visit of the regulator's supervision team (督导组, Hubei art. 13) with its findings."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visits")
+    visited_on = models.DateField(_("visited on"))
+    team = models.JSONField(_("team"), default=list)
+    findings = models.TextField(_("findings"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id", "visited_on", "pk"]
+        verbose_name = _("supervision visit")
+        verbose_name_plural = _("supervision visits")
+
+    def __str__(self) -> str:
+        return f"visit {self.visited_on}"
+
+
+class ProgressReport(models.Model):
+    """The builder's report on construction against the task book's milestones."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="progress_reports")
+    submitted_on = models.DateField(_("submitted on"))
+    text = models.TextField(_("report"))
+    milestones = models.JSONField(_("milestones reported"), default=list)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id", "submitted_on", "pk"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+
+    def __str__(self) -> str:
+        return f"progress {self.submitted_on}"

@@ -1,5 +1,6 @@
 """Who may open the procedure pages (role level: 403). Which cases is scope (services.cases_for:
-404 outside it); whether a step may be taken is the rule pack's, checked in services."""
+404 outside it); whether a step may be taken is the rule pack's, checked in services. An expert
+opens the pages of the cases whose panel it sits on (scope gives it those, and no others)."""
 
 import rules
 
@@ -12,6 +13,7 @@ takes_part = role_predicate(
     Role.COMPETENT_AUTHORITY,
     Role.APPLICANT,
     Role.CENTER_DIRECTOR,
+    Role.EXPERT,
     Role.PLATFORM_ADMIN,
 )
 is_applicant = role_predicate(Role.APPLICANT)

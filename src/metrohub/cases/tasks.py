@@ -11,6 +11,14 @@ def send_case_mail(case_id: int, event_id: int, user_ids: list[int]) -> int:
 
 
 @task
+def issue_decision_document(decision_id: int) -> str:
+    from metrohub.cases.models import Decision
+    from metrohub.cases.services.documents import issue_decision_document as issue
+
+    return issue(Decision.objects.get(pk=decision_id)).document_sha256
+
+
+@task
 def send_objection_mail(objection_id: int, user_ids: list[int]) -> int:
     from metrohub.cases.mail import objection_mail
 

@@ -1,17 +1,22 @@
 """Pages of the procedure: thin over `services` (the only way a case changes)."""
 
+import hashlib
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
-from ninja.errors import HttpError
 
 from metrohub.accounts.models import Role
+from metrohub.accounts.roles import holds
 from metrohub.cases import application, services
-from metrohub.cases.api import file_response
+from metrohub.cases.api import decision_file, file_response
 from metrohub.cases.forms import (
+    ROW_LISTS,
+    SCALARS,
     AnswerForm,
     ApplicationFormForm,
     CaseNewForm,
@@ -20,20 +25,17 @@ from metrohub.cases.forms import (
     SelfCheckForm,
     TextForm,
     TransitionForm,
+    editor_rows,
+    posted_lists,
+    posted_rows,
 )
-from metrohub.cases.models import Material, Objection
+from metrohub.cases.models import Material, Milestone, Objection
+from metrohub.cases.services.taskbooks import AREA_CHOICES
+from metrohub.core.errors import SHOWN_ON_PAGE, DomainError, into_form, page_message
 from metrohub.core.permissions import permission_required
 from metrohub.core.ratelimit import rate_limited
 from metrohub.core.uploads import read_upload
 from metrohub.eventlog.services import history
-
-
-def _errors_into(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.message_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @permission_required("cases.view_cases")
@@ -43,13 +45,21 @@ def worklist(request):
     return render(
         request,
         "cases/worklist.html",
-        {"items": items, "cases": cases, "can_file": request.user.has_perm("cases.file_case")},
+        {
+            "items": items,
+            "cases": cases,
+            "can_file": request.user.has_perm("cases.file_case"),
+            "invited": services.invitations_for(request.user).filter(state="invited").count(),
+            "late_milestones": services.late_milestones(request.user)
+            if holds(request.user, Role.PROGRAMME_REGULATOR)
+            else [],
+        },
     )
 
 
 @permission_required("cases.file_case")
 def case_new(request):
-    form = CaseNewForm(request.POST or None)
+    form = CaseNewForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -63,7 +73,7 @@ def case_new(request):
                 co_builders=[o.pk for o in data["co_builders"]],
             )
         except ValidationError as exc:
-            _errors_into(form, exc)
+            into_form(form, exc)
         else:
             return redirect("cases:edit", pk=case.pk)
     return render(request, "cases/new.html", {"form": form})
@@ -82,7 +92,12 @@ def _submission_gaps(request, case) -> list:
     for t in services.available_transitions(request.user, case):
         for code in t.materials:
             material = pack.material(code)
-            if material.required and code not in present and code not in seen:
+            if (
+                material.required
+                and material.text_given
+                and code not in present
+                and code not in seen
+            ):
                 seen.add(code)
                 gaps.append(
                     {
@@ -127,45 +142,150 @@ def case_detail(request, pk: int):
         "supervisor_form": TextForm(),
         "editable": services.is_editable(request.user, case),
         "self_check_open": Role.APPLICANT in roles
-        and case.state in services._stages_with(pack, "self_check_passed"),
+        and case.state in services.stages_with(pack, "self_check_passed"),
         "industry": application.industry_name(case.industry_domain),
         "today": services.today(),
+        "defects": services.open_defects(case),
+        "late_milestones": Milestone.objects.filter(
+            task_book__case=case, done_on__isnull=True, due__lt=services.today()
+        ).count(),
+        "later_versions": services.later_versions(case)
+        if Role.PROGRAMME_REGULATOR in roles
+        else [],
     }
     return render(request, "cases/detail.html", context)
 
 
+@require_POST
+@permission_required("cases.view_cases")
+def move_version(request, pk: int):
+    case = services.get_case(request.user, pk)
+    try:
+        services.move_to_version(
+            actor=request.user,
+            case=case,
+            version=request.POST.get("version", "")[:40],
+            reason=request.POST.get("reason", "")[:2001],
+        )
+    except SHOWN_ON_PAGE as exc:
+        messages.error(request, page_message(exc))
+    else:
+        messages.success(request, _("The case follows the new version."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@permission_required("cases.view_cases")
+def invitations(request):
+    return render(
+        request, "cases/invitations.html", {"invitations": services.invitations_for(request.user)}
+    )
+
+
+@require_POST
+@permission_required("cases.view_cases")
+def answer_invitation(request, pk: int, answer: str):
+    consent = services.get_invitation(request.user, pk)
+    if answer not in ("consent", "decline"):
+        raise Http404
+    try:
+        services.answer_invitation(
+            actor=request.user, consent=consent, consented=answer == "consent"
+        )
+    except SHOWN_ON_PAGE as exc:
+        messages.error(request, page_message(exc))
+    else:
+        messages.success(request, _("Your answer is recorded."))
+    if answer == "consent":
+        return redirect("cases:detail", pk=consent.case_id)
+    return redirect("cases:invitations")
+
+
+def _error_key(key: str) -> str:
+    """The page field an error belongs to: form.team.0.name → team, form.summary → summary."""
+    parts = key.split(".")
+    return parts[1] if parts[0] == "form" and len(parts) > 1 else parts[0]
+
+
+def _row_errors(key: str, messages_: list[str], columns) -> list[str]:
+    parts = key.split(".")
+    if len(parts) >= 3 and parts[2].isdigit():
+        label = next(
+            (str(c["label"]) for c in columns if len(parts) > 3 and c["key"] == parts[3]), ""
+        )
+        row = int(parts[2]) + 1
+        return [
+            _("Row %(n)d%(label)s: %(message)s")
+            % {"n": row, "label": f" {label}" if label else "", "message": m}
+            for m in messages_
+        ]
+    return list(messages_)
+
+
+def _edit_context(request, case, form, lists, errors, saved):
+    by_field: dict[str, list[str]] = {}
+    for key, messages_ in errors.items():
+        name = _error_key(key)
+        columns = ROW_LISTS.get(name, (None, []))[1]
+        by_field.setdefault(name, []).extend(_row_errors(key, messages_, columns))
+    editors = [
+        {
+            "id": f"rows-{key}",
+            "prefix": key,
+            "legend": legend,
+            "columns": columns,
+            "rows": editor_rows(lists.get(key, []), errors, f"form.{key}"),
+            "errors": [],
+        }
+        for key, (legend, columns) in ROW_LISTS.items()
+        if key != "industry_needs" or _needs_table(case)
+    ]
+    names = [f.name for f in form.visible_fields()] + list(ROW_LISTS)
+    return {
+        "case": case,
+        "form": form,
+        "editors": editors,
+        "field_errors": by_field,
+        "error_slots": [(n, by_field.get(n, [])) for n in names],
+        "gaps": _submission_gaps(request, case),
+        "saved": saved,
+        "invalid": bool(by_field),
+    }
+
+
+def _needs_table(case) -> bool:
+    return any(m.code == "industry_needs_table" for m in case.pack.materials)
+
+
 @permission_required("cases.view_cases")
 def case_edit(request, pk: int):
+    """The application form. Autosave keeps every valid field and marks the others beside them;
+    what was typed stays on the page."""
     case = services.get_case(request.user, pk)
     if Role.APPLICANT not in services.case_roles(request.user, case):
         raise PermissionDenied
     if not services.is_editable(request.user, case):
         messages.error(request, _("The application is no longer editable at this stage."))
         return redirect("cases:detail", pk=case.pk)
-    form = ApplicationFormForm(request.POST or None, case=case)
-    saved = False
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        fields = {
-            "form": form.form_data(),
-            "industry_domain": data["industry_domain"],
-            "center_name_en": data["center_name_en"],
-            "co_builders": [o.pk for o in data["co_builders"]],
-        }
-        if data["center_name"]:
-            fields["center_name"] = data["center_name"]
-        try:
-            case = services.update_draft(actor=request.user, case=case, **fields)
-            saved = True
-        except ValidationError as exc:
-            _errors_into(form, exc)
-        if saved and not request.htmx:
+    saved, errors = False, {}
+    if request.method == "POST":
+        form = ApplicationFormForm(request.POST, case=case)
+        fields = form.valid_fields()
+        lists = posted_lists(request.POST)
+        fields["form"] = {**fields.get("form", {}), **lists}
+        errors = {f"form.{k}" if k in SCALARS else k: v for k, v in form.errors.items()}
+        errors.update(services.autosave_draft(actor=request.user, case=case, **fields))
+        case.refresh_from_db()
+        saved = True
+        if not request.htmx and not errors:
             messages.success(request, _("The draft is saved."))
             return redirect("cases:edit", pk=case.pk)
-    context = {"case": case, "form": form, "gaps": _submission_gaps(request, case), "saved": saved}
+    else:
+        form = ApplicationFormForm(case=case)
+        lists = {k: (case.form_data or {}).get(k) or [] for k in ROW_LISTS}
+    context = _edit_context(request, case, form, lists, errors, saved)
     if request.htmx:
-        return render(request, "cases/_gaps.html", context)
-    return render(request, "cases/edit.html", context)
+        return render(request, "cases/_autosave.html", context)
+    return render(request, "cases/edit.html", context, status=422 if errors else 200)
 
 
 @require_POST
@@ -188,10 +308,8 @@ def material_upload(request, pk: int):
             content=read_upload(upload),
             filename=upload.name,
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except HttpError as exc:
-        messages.error(request, str(exc))
+    except SHOWN_ON_PAGE as exc:
+        messages.error(request, page_message(exc))
     else:
         messages.success(
             request,
@@ -202,6 +320,32 @@ def material_upload(request, pk: int):
     if target.startswith(f"/cases/{case.pk}/") and "//" not in target:
         return redirect(target)
     return redirect("cases:detail", pk=case.pk)
+
+
+@permission_required("cases.view_cases")
+def application_pdf(request, pk: int):
+    """The application, for signing and sealing, exactly as filed."""
+    from metrohub.cases.services.documents import render_application
+
+    case = services.get_case(request.user, pk)
+    pdf = render_application(case)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="application-{case.pk}.pdf"'
+    response["X-Content-SHA256"] = hashlib.sha256(pdf).hexdigest()
+    return response
+
+
+@permission_required("cases.view_cases")
+def decision_document(request, pk: int, decision_id: int):
+    """A party downloads a decision of the case as its official document."""
+    case = services.get_case(request.user, pk)
+    return decision_file(services.get_decision(case, decision_id))
+
+
+def public_decision_document(request, decision_id: int):
+    """A decision published with the registry, for anyone."""
+    decision = get_object_or_404(services.public_decisions(), pk=decision_id)
+    return decision_file(decision)
 
 
 @permission_required("cases.view_cases")
@@ -238,8 +382,8 @@ def transition(request, pk: int, name: str):
                 effective_date=form.cleaned_data.get("effective_date"),
             )
         except ValidationError as exc:
-            _errors_into(form, exc)
-        except HttpError as exc:
+            into_form(form, exc)
+        except DomainError as exc:
             problem = str(exc)
         else:
             messages.success(request, _("Done: %(name)s.") % {"name": t.name_zh})
@@ -271,8 +415,8 @@ def objection_answer(request, pk: int, objection_id: int):
                 actor=request.user, objection=objection, answer=form.cleaned_data["answer"]
             )
             messages.success(request, _("The answer is recorded."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        except SHOWN_ON_PAGE as exc:
+            messages.error(request, page_message(exc))
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -288,7 +432,7 @@ def self_check(request, pk: int):
             services.record_self_check(actor=request.user, case=case, items=form.items())
         except ValidationError as exc:
             form.add_error(None, exc.messages)
-        except HttpError as exc:
+        except DomainError as exc:
             problem = str(exc)
         else:
             messages.success(request, _("The self-check is recorded."))
@@ -309,16 +453,29 @@ def supervisor_report(request, pk: int):
                 actor=request.user, case=case, text=form.cleaned_data["text"]
             )
             messages.success(request, _("The supervisor's report is recorded."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except HttpError as exc:
-            messages.error(request, str(exc))
+        except SHOWN_ON_PAGE as exc:
+            messages.error(request, page_message(exc))
     return redirect("cases:detail", pk=case.pk)
 
 
 def notice_list(request):
-    notices = [(c, services.notice_closing(c)) for c in services.public_notices()]
+    from metrohub.cases.services.notices import regulators
+
+    contacts = regulators()
+    notices = [(c, services.notice_details(c, contacts)) for c in services.public_notices()]
     return render(request, "cases/notices.html", {"notices": notices})
+
+
+def notice_document(request, pk: int):
+    """The running notice as a document (public)."""
+    from metrohub.cases.services.documents import render_notice
+
+    case = get_object_or_404(services.public_notices(), pk=pk)
+    pdf = render_notice(case, services.notice_details(case))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{case.pk}.pdf"'
+    response["X-Content-SHA256"] = hashlib.sha256(pdf).hexdigest()
+    return response
 
 
 @rate_limited("objection", methods=("POST",))
@@ -331,19 +488,160 @@ def notice_detail(request, pk: int):
             services.file_objection(case=case, **form.cleaned_data)
             filed = True
             form = ObjectionForm()
-        except ValidationError as exc:
-            _errors_into(form, exc)
-        except HttpError as exc:
-            form.add_error(None, str(exc))
+        except SHOWN_ON_PAGE as exc:
+            into_form(form, exc)
     return render(
         request,
         "cases/notice.html",
         {
             "case": case,
-            "closing": services.notice_closing(case),
+            "notice": services.notice_details(case),
             "form": form,
             "filed": filed,
             "industry": application.industry_name(case.industry_domain),
             "pack": case.pack,
         },
+    )
+
+
+def _col(key, label, kind="text", choices=None, limit=300):
+    return {"key": key, "label": label, "kind": kind, "choices": choices, "max": limit}
+
+
+TASK_COLUMNS = {
+    "responsible": [
+        _col("name", _lazy("Name"), limit=100),
+        _col("role", _lazy("Role"), limit=100),
+        _col("duty", _lazy("Duty")),
+    ],
+    "capability_targets": [
+        _col("area", _lazy("Metrology area"), choices=AREA_CHOICES),
+        _col("count", _lazy("Lines"), "number"),
+    ],
+    "milestones": [_col("due", _lazy("Due"), "date"), _col("title", _lazy("Milestone"), limit=200)],
+}
+
+
+def _task_book_post(request, case):
+    action = request.POST.get("action", "")
+    if action == "save":
+        rows = {
+            k: posted_rows(request.POST, k, [c["key"] for c in cols])
+            for k, cols in TASK_COLUMNS.items()
+        }
+        for row in rows["capability_targets"]:
+            row["count"] = int(row["count"]) if row["count"].isdigit() else row["count"]
+        services.save_task_book(
+            actor=request.user,
+            case=case,
+            goals=request.POST.get("goals", ""),
+            funding=request.POST.get("funding", ""),
+            funding_amount=request.POST.get("funding_amount", ""),
+            **rows,
+        )
+    elif action == "plan":
+        services.submit_plan(actor=request.user, case=case, plan=request.POST.get("plan", ""))
+    elif action == "visit":
+        services.record_visit(
+            actor=request.user,
+            case=case,
+            visited_on=request.POST.get("visited_on", ""),
+            team=request.POST.get("team", ""),
+            findings=request.POST.get("findings", ""),
+        )
+    elif action == "progress":
+        done = {
+            k.removeprefix("done-"): v
+            for k, v in request.POST.items()
+            if k.startswith("done-") and v.strip()
+        }
+        services.report_progress(
+            actor=request.user, case=case, text=request.POST.get("text", ""), done=done
+        )
+    else:
+        raise Http404
+
+
+@permission_required("cases.view_cases")
+def task_book(request, pk: int):
+    """The construction task book: written before approval, then the builder's plan and progress
+    and the supervision team's visits during construction."""
+    case = services.get_case(request.user, pk)
+    roles = services.case_roles(request.user, case)
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            _task_book_post(request, case)
+        except SHOWN_ON_PAGE as exc:
+            if hasattr(exc, "error_dict"):
+                errors = exc.message_dict
+            else:
+                messages.error(request, page_message(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("cases:task_book", pk=case.pk)
+    book = services.task_book(case)
+    draft = book is None or book.state == "draft"
+    writer = bool(roles & {Role.APPLICANT, Role.PROGRAMME_REGULATOR})
+    building = case.state in ("construction", "construction_rectification") and not draft
+    today = services.today()
+    milestones = [(m, m.state_on(today)) for m in book.milestones.all()] if book else []
+    posted = (
+        request.POST if request.method == "POST" and request.POST.get("action") == "save" else None
+    )
+    values = {
+        k: posted_rows(posted, k, [c["key"] for c in cols])
+        if posted is not None
+        else (
+            [{"due": m.due.isoformat(), "title": m.title} for m in book.milestones.all()]
+            if k == "milestones" and book
+            else (getattr(book, k) if book else [])
+        )
+        for k, cols in TASK_COLUMNS.items()
+    }
+    editors = [
+        {
+            "id": f"rows-{k}",
+            "prefix": k,
+            "legend": {
+                "responsible": _("People responsible"),
+                "capability_targets": _("Capability targets"),
+                "milestones": _("Milestones"),
+            }[k],
+            "columns": cols,
+            "rows": editor_rows(values[k], errors, k),
+            "errors": errors.get(k, []),
+        }
+        for k, cols in TASK_COLUMNS.items()
+    ]
+    return render(
+        request,
+        "cases/task_book.html",
+        {
+            "case": case,
+            "book": book,
+            "milestones": milestones,
+            "editable": draft and writer and not case.pack.stage(case.state).terminal,
+            "editors": editors,
+            "errors": errors,
+            "builder": building and Role.APPLICANT in roles,
+            "reporter": building and bool(roles & {Role.APPLICANT, Role.CENTER_DIRECTOR}),
+            "supervisor": building and Role.PROGRAMME_REGULATOR in roles,
+            "visits": case.visits.all(),
+            "reports": case.progress_reports.select_related("author"),
+            "initial": {
+                "goals": posted.get("goals", "")
+                if posted is not None
+                else (book.goals if book else ""),
+                "funding": posted.get("funding", "")
+                if posted is not None
+                else (book.funding if book else ""),
+                "funding_amount": posted.get("funding_amount", "")
+                if posted is not None
+                else (
+                    f"{book.funding_amount:f}" if book and book.funding_amount is not None else ""
+                ),
+            },
+        },
+        status=422 if errors else 200,
     )

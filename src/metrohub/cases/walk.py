@@ -14,8 +14,10 @@ from collections import deque
 
 from django.core.files.base import ContentFile
 
+from metrohub.accounts.models import RoleAssignment
 from metrohub.cases import services
 from metrohub.cases.models import Case, Material
+from metrohub.cases.services import clock as clock_module
 from metrohub.eventlog.services import append_event
 from metrohub.rulepacks.services import registry
 
@@ -41,8 +43,8 @@ FORM = {
 def clock(start: dt.date):
     """Replace the engine's today(); `tick(days)` moves it, `set(day)` jumps."""
     state = {"day": start}
-    original = services.today
-    services.today = lambda: state["day"]
+    original = clock_module.today
+    clock_module.today = lambda: state["day"]
 
     class Clock:
         def tick(self, days=1):
@@ -58,7 +60,7 @@ def clock(start: dt.date):
     try:
         yield Clock()
     finally:
-        services.today = original
+        clock_module.today = original
 
 
 def path_to(pack, target: str) -> list | None:
@@ -85,6 +87,8 @@ def path_to(pack, target: str) -> list | None:
                 continue
             if "rectification_rounds_exhausted" in t.preconditions and used < rounds:
                 continue
+            if "grounds" in t.records and not any(g.text_given for g in pack.revocation_grounds):
+                continue  # no ground can be cited until its text is entered
             opened = sc is not None and sc.rectification_deadline in t.opens
             nxt = (t.to, used + 1 if opened else used)
             if nxt not in seen:
@@ -94,8 +98,10 @@ def path_to(pack, target: str) -> list | None:
 
 
 def _conclusion(t, following) -> str:
-    negative = t.to in ("rejected", "failed") or (
-        following is not None and "experts_do_not_recommend" in following.preconditions
+    negative = (
+        t.to in ("rejected", "failed")
+        or {"experts_do_not_recommend", "score_below_pass"} & set(t.preconditions)
+        or (following is not None and "experts_do_not_recommend" in following.preconditions)
     )
     if t.to in ("public_notice", "decision", "rejected") or "recommend" in t.name:
         return "not_recommend" if negative else "recommend"
@@ -123,7 +129,9 @@ def sample_payload(case, t, following, day: dt.date, serial: int) -> dict:
         elif code == "conclusion":
             payload[code] = _conclusion(t, following)
         elif code == "document_number":
-            payload[code] = f"{DOC_PREFIX.get(pack.code, '示例发')}〔{day.year}〕{serial}号"
+            # one number per case and step: the register refuses a number used twice
+            number = case.pk * 100 + serial % 100
+            payload[code] = f"{DOC_PREFIX.get(pack.code, '示例发')}〔{day.year}〕{number}号"
         elif code == "document_date":
             payload[code] = day.isoformat()
         elif code == "score":
@@ -136,14 +144,17 @@ def sample_payload(case, t, following, day: dt.date, serial: int) -> dict:
                 {"username": district[0].username} if district else {"name": "示例监督员"}
             )
         elif code == "grounds":
-            payload[code] = [pack.revocation_grounds[0].code]
+            payload[code] = [next(g.code for g in pack.revocation_grounds if g.text_given)]
         elif code == "objection_answers":
             payload[code] = []
+    defects = services.open_defects(case)
+    if defects and "applicant" in t.roles and not pack.stage(t.to).terminal:
+        payload["defect_answers"] = [f"已按要求补正：{item}" for item in defects["items"]]
     if any(d.count is None for d in pack.deadlines_opened_by(t.name)):
         payload["deadline_count"] = 30
     if "preconditions_met" in t.preconditions:
         payload["conditions_met"] = [
-            c.code for c in pack.conditions if c.applies_to == "acceptance"
+            c.code for c in pack.conditions if c.applies_to == "acceptance" and c.text_given
         ]
     return payload
 
@@ -208,16 +219,26 @@ def walk(case, transitions, clk, *, serial=1):
         if "notice_period_elapsed" in t.preconditions:
             closing = services.notice_closing(case)
             if closing:
-                clk.set(closing.deadline.due)
+                clk.set(closing.deadline.due + dt.timedelta(days=1))
         actor = next(u for u in (actor_for(case, r) for r in t.roles) if u is not None)
-        case = services.take_transition(
-            case=case,
-            name=t.name,
-            actor=actor,
-            payload=sample_payload(case, t, following, clk.day, serial + i),
-        )
+        payload = sample_payload(case, t, following, clk.day, serial + i)
+        for prepare in PREPARERS:
+            payload = prepare(case, t, payload, clk)
+        case = services.take_transition(case=case, name=t.name, actor=actor, payload=payload)
         clk.tick(9)
     return case
+
+
+#: Functions f(case, transition, payload, clock) → payload that prepare what an app holds before a
+#: walked transition (the panels draw and conclude the panel a stage needs). Registered by the
+#: app that owns it, so this module imports none.
+PREPARERS: list = []
+
+
+def preparer(fn):
+    if fn not in PREPARERS:
+        PREPARERS.append(fn)
+    return fn
 
 
 DISTRICTS = {"chongqing": "500112", "hubei": "420111", "shanghai": "310115"}
@@ -242,7 +263,7 @@ def new_case(world, code: str, *, name: str, clk=None) -> Case:
             for o in co
         ],
     )
-    return services.create_case(
+    case = services.create_case(
         actor=applicant,
         rulepack=code,
         center_name=name,
@@ -251,6 +272,13 @@ def new_case(world, code: str, *, name: str, clk=None) -> Case:
         co_builders=[o.pk for o in co],
         form=form,
     )
+    for consent in case.consents.select_related("organisation"):
+        staff = RoleAssignment.objects.filter(
+            organisation=consent.organisation, role="applicant"
+        ).first()
+        if staff is not None:
+            services.answer_invitation(actor=staff.user, consent=consent, consented=True)
+    return case
 
 
 def build_demo_cases(world: dict, start: dt.date = dt.date(2025, 3, 3)) -> list[Case]:

@@ -5,12 +5,26 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from metrohub.catalogue.importing import line_json
+from metrohub.catalogue.importing import line_json as _line_json
 from metrohub.catalogue.models import Area, CapabilityLine, ServiceKind
 from metrohub.catalogue.search import SEARCH_CAP, Filters, search_page
 from metrohub.catalogue.services import find_capable
 from metrohub.core.api import ERRORS
 from metrohub.core.ratelimit import rate_limited
+
+
+def line_json(line) -> dict:
+    """A line as the API gives it: decimals written out in full (100, never 1E+2)."""
+    data = _line_json(line)
+    for key, value in (("range_lower", line.range_lower), ("range_upper", line.range_upper)):
+        if value is not None:
+            data[key] = plain_decimal(value)
+    return data
+
+
+def plain_decimal(value) -> str:
+    return format(value.normalize(), "f")
+
 
 router = Router(tags=["catalogue"])
 

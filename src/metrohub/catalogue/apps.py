@@ -11,4 +11,7 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Capability catalogue")
 
     def ready(self) -> None:
-        from metrohub.catalogue import checks  # noqa: F401  (registers system checks)
+        from metrohub.catalogue import (
+            checks,  # noqa: F401  (registers system checks)
+            procedure,  # noqa: F401  (the engine's capability effect)
+        )

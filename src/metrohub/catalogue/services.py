@@ -33,6 +33,18 @@ from metrohub.centers.scope import managed_centers, regulated_centers
 from metrohub.eventlog.services import append_event
 
 
+def cite(center, *, change: bool = False) -> str:
+    """The article of the center's own rule pack on its committed capabilities (or on changing
+    them); "" where its pack says nothing about them."""
+    from metrohub.centers.services import rule_pack
+
+    pack = rule_pack(center)
+    rule = pack.capabilities if pack is not None else None
+    if rule is None:
+        return ""
+    return (rule.change_article or "") if change else rule.article
+
+
 def can_manage(user, center) -> bool:
     return managed_centers(user).filter(pk=center.pk).exists()
 
@@ -237,7 +249,7 @@ def publish_drafts(*, actor, center, on: datetime.date | None = None) -> int:
                 subject=f"catalogue:{center.code}",
                 action="catalogue.published",
                 actor=actor,
-                article="Hubei art. 15",
+                article=cite(center),
                 effective_date=on,
                 payload={"lines": len(drafts)},
             )
@@ -301,7 +313,7 @@ def propose_change(
             subject=f"catalogue-change:{change.pk}",
             action="catalogue.change_proposed",
             actor=actor,
-            article="Hubei art. 16",
+            article=cite(center, change=True),
             payload={"center": center.code, "action": action, "line": line.pk if line else None},
         )
     return change
@@ -320,7 +332,7 @@ def decide_change(*, actor, change: ChangeRequest, approve: bool, note: str = ""
             subject=f"catalogue-change:{change.pk}",
             action="catalogue.change_approved" if approve else "catalogue.change_rejected",
             actor=actor,
-            article="Hubei art. 16",
+            article=cite(change.center, change=True),
             payload={"note": note},
         )
     return change
@@ -364,7 +376,7 @@ def announce_change(
             subject=f"catalogue-change:{change.pk}",
             action="catalogue.change_announced",
             actor=actor,
-            article="Hubei art. 16",
+            article=cite(center, change=True),
             effective_date=effective_on,
             payload={"line": line.pk, "version": line.version},
         )

@@ -24,3 +24,20 @@ def register_center(*, actor, **fields) -> Center:
             payload={"code": center.code, "name": center.name, "status": center.status},
         )
     return center
+
+
+def rule_pack(center):
+    """The rule pack a center answers to: its case's pack version, or (for a center registered
+    outside the procedure) the latest pack of its province; None where there is none."""
+    from metrohub.rulepacks.services import registry
+
+    case = center.cases.order_by("-pk").first() if center.pk else None
+    if case is not None:
+        return case.pack
+    province = center.province().code
+    reg = registry()
+    for code in reg.codes():
+        pack = reg.latest(code)
+        if pack.pack.jurisdiction == province and not pack.pack.example:
+            return pack
+    return None

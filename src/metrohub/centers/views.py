@@ -64,6 +64,9 @@ def center_detail(request, code: str):
         if manager
         else 0
     )
+    from metrohub.cases.services.documents import public_decisions
+
+    decisions = public_decisions().filter(case__center=center).order_by("pk")
     return render(
         request,
         "centers/detail.html",
@@ -76,6 +79,7 @@ def center_detail(request, code: str):
                 (_("Registry of centers"), reverse("centers:list")),
                 (center.name, ""),
             ],
+            "decisions": decisions,
             "page": page,
             "can_manage": manager,
             "can_review": can_review(request.user, center),

@@ -3,9 +3,7 @@
 Domain apps contribute routers (their own api.py); this module only holds what they share.
 """
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -14,6 +12,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from metrohub.accounts.models import ApiToken
+from metrohub.core import errors as domain
+from metrohub.core.errors import Conflict  # noqa: F401  (re-exported: services raise it)
 
 
 class FieldError(Schema):
@@ -40,13 +40,6 @@ ERRORS = {
     429: ErrorOut,
 }
 WRITE_ERRORS = {**ERRORS, 409: ErrorOut}
-
-
-class Conflict(HttpError):
-    """The request is well formed but the object's state forbids it (answered 409)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(409, message)
 
 
 class TokenAuth(HttpBearer):
@@ -129,27 +122,14 @@ def on_validation_error(request, exc: NinjaValidationError):
     return error_response(request, 422, "invalid", _("The request has invalid fields."), errors)
 
 
-@api.exception_handler(DjangoValidationError)
-def on_domain_validation_error(request, exc: DjangoValidationError):
-    errors = []
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            errors += [{"field": field, "message": message} for message in messages]
-    else:
-        errors = [{"field": "body", "message": message} for message in exc.messages]
-    return error_response(request, 422, "invalid", _("The request has invalid fields."), errors)
+def on_domain_error(request, exc):
+    """The one mapping from domain errors to answers (`core/errors.py`)."""
+    status, code, message, errors = domain.describe(exc)
+    return error_response(request, status, code, message, errors)
 
 
-@api.exception_handler(PermissionDenied)
-def on_permission_denied(request, exc):
-    return error_response(
-        request, 403, "forbidden", str(exc) or _("Your role does not allow this.")
-    )
-
-
-@api.exception_handler(Http404)
-def on_not_found(request, exc):
-    return error_response(request, 404, "not_found", _("Not found."))
+for _handled in domain.HANDLED:
+    api.add_exception_handler(_handled, on_domain_error)
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -11,6 +11,7 @@ BUILDERS = [
     "metrohub.experts.demo.build",
     "metrohub.cases.demo.build",
     "metrohub.panels.demo.build",
+    "metrohub.catalogue.procedure.build_demo",
     "metrohub.guides.demo.build",
     "metrohub.alliances.demo.build",
     "metrohub.sharing.demo.build",

@@ -25,3 +25,33 @@ class ProfileForm(forms.Form):
         self.fields["domains"].choices = [
             (code, en if english else zh) for code, zh, en in domains()
         ]
+
+
+class EmploymentForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("organisation"), queryset=None)
+    started = forms.DateField(
+        label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ended = forms.DateField(
+        label=_("until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty while you still work there."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from metrohub.organisations.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+
+
+class ConflictForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("organisation"), queryset=None)
+    reason = forms.CharField(label=_("reason"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        from metrohub.organisations.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")

@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 
 from metrohub.accounts.models import Role
 from metrohub.accounts.roles import holds
+from metrohub.core import bounds
 from metrohub.eventlog.services import append_event
 from metrohub.experts.draw import Candidate
-from metrohub.experts.models import DeclaredConflict, ExpertProfile
+from metrohub.experts.models import DeclaredConflict, Employment, ExpertProfile
 from metrohub.experts.taxonomy import area_codes, domain_codes
 
 
@@ -41,9 +42,14 @@ def update_profile(
     """The expert edits their own profile; a platform administrator may too."""
     if profile.user_id != actor.pk and not holds(actor, Role.PLATFORM_ADMIN):
         raise PermissionDenied(_("Experts maintain their own profile."))
+    title = bounds.texts({"title": (title, 100)})["title"]
+    if not isinstance(domains, list) or not isinstance(areas, list):
+        raise ValidationError({"domains": [_("Give lists of codes.")]})
+    if len(domains) > 100 or len(areas) > 100:
+        raise ValidationError({"domains": [_("At most %(n)d items.") % {"n": 100}]})
     _check_specialties(domains, areas)
     profile.title, profile.domains, profile.areas, profile.available = (
-        title.strip(),
+        title,
         sorted(set(domains)),
         sorted(set(areas)),
         available,
@@ -64,7 +70,8 @@ def declare_conflict(
 ) -> DeclaredConflict:
     if profile.user_id != actor.pk:
         raise PermissionDenied(_("Only the expert declares their own conflicts."))
-    if not reason.strip():
+    reason = bounds.texts({"reason": (reason, 300)})["reason"]
+    if not reason:
         raise ValidationError({"reason": [_("Say why there is a conflict of interest.")]})
     conflict, _created = DeclaredConflict.objects.update_or_create(
         expert=profile, organisation=organisation, defaults={"reason": reason.strip()}
@@ -76,6 +83,66 @@ def declare_conflict(
         payload={"organisation": organisation.pk, "reason": conflict.reason},
     )
     return conflict
+
+
+def _own(actor, profile: ExpertProfile) -> None:
+    if profile.user_id != actor.pk:
+        raise PermissionDenied(_("Experts maintain their own employment history and conflicts."))
+
+
+@transaction.atomic
+def add_employment(*, actor, profile: ExpertProfile, organisation, started=None, ended=None):
+    """A past or present employer: a recent employer of an applicant or co-builder keeps the
+    expert off that case's panels (the draw reads it)."""
+    _own(actor, profile)
+    if organisation is None:
+        raise ValidationError({"organisation": [_("Choose the organisation.")]})
+    if started and ended and ended < started:
+        raise ValidationError({"ended": [_("The end lies before the start.")]})
+    if profile.employments.count() >= 50:
+        raise ValidationError({"organisation": [_("At most %(n)d items.") % {"n": 50}]})
+    employment = Employment.objects.create(
+        expert=profile, organisation=organisation, started=started, ended=ended
+    )
+    append_event(
+        subject=f"expert:{profile.pk}",
+        action="expert.employment_added",
+        actor=actor,
+        payload={
+            "organisation": organisation.pk,
+            "started": started.isoformat() if started else None,
+            "ended": ended.isoformat() if ended else None,
+        },
+    )
+    return employment
+
+
+@transaction.atomic
+def remove_employment(*, actor, profile: ExpertProfile, employment: Employment) -> None:
+    _own(actor, profile)
+    if employment.expert_id != profile.pk:
+        raise PermissionDenied(_("Experts maintain their own employment history and conflicts."))
+    append_event(
+        subject=f"expert:{profile.pk}",
+        action="expert.employment_removed",
+        actor=actor,
+        payload={"organisation": employment.organisation_id},
+    )
+    employment.delete()
+
+
+@transaction.atomic
+def withdraw_conflict(*, actor, profile: ExpertProfile, conflict: DeclaredConflict) -> None:
+    _own(actor, profile)
+    if conflict.expert_id != profile.pk:
+        raise PermissionDenied(_("Experts maintain their own employment history and conflicts."))
+    append_event(
+        subject=f"expert:{profile.pk}",
+        action="expert.conflict_withdrawn",
+        actor=actor,
+        payload={"organisation": conflict.organisation_id},
+    )
+    conflict.delete()
 
 
 @transaction.atomic

@@ -2,8 +2,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from metrohub.core.errors import SHOWN_ON_PAGE, into_form
 from metrohub.core.permissions import permission_required
-from metrohub.experts.forms import ProfileForm
+from metrohub.experts import services
+from metrohub.experts.forms import ConflictForm, EmploymentForm, ProfileForm
 from metrohub.experts.models import ExpertProfile
 from metrohub.experts.services import update_profile
 
@@ -23,8 +25,16 @@ def my_profile(request):
         "areas": profile.areas,
         "available": profile.available,
     }
-    form = ProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    action = request.POST.get("action", "profile") if request.method == "POST" else ""
+    data = request.POST if action == "profile" else None
+    form = ProfileForm(data, initial=initial)
+    employment = EmploymentForm(request.POST if action == "employment" else None, prefix="job")
+    conflict = ConflictForm(request.POST if action == "conflict" else None, prefix="conflict")
+    if action in ("employment", "conflict", "remove_employment", "withdraw_conflict"):
+        done = _history(request, profile, action, employment, conflict)
+        if done:
+            return redirect("experts:me")
+    if action == "profile" and form.is_valid():
         try:
             update_profile(actor=request.user, profile=profile, **form.cleaned_data)
         except ValidationError as exc:
@@ -33,7 +43,51 @@ def my_profile(request):
                     form.add_error(field if field in form.fields else None, error)
         else:
             return redirect("experts:me")
-    return render(request, "experts/profile.html", {"profile": profile, "form": form})
+    return render(
+        request,
+        "experts/profile.html",
+        {
+            "profile": profile,
+            "form": form,
+            "employment_form": employment,
+            "conflict_form": conflict,
+            "employments": profile.employments.select_related("organisation"),
+            "conflicts": profile.declared_conflicts.select_related("organisation"),
+        },
+    )
+
+
+def _history(request, profile, action, employment, conflict) -> bool:
+    """The expert's employment history and declared conflicts (the draw reads both)."""
+    try:
+        if action == "employment" and employment.is_valid():
+            services.add_employment(actor=request.user, profile=profile, **employment.cleaned_data)
+            return True
+        if action == "conflict" and conflict.is_valid():
+            services.declare_conflict(actor=request.user, profile=profile, **conflict.cleaned_data)
+            return True
+        if action == "remove_employment":
+            item = profile.employments.filter(pk=_int(request.POST.get("id"))).first()
+            if item is None:
+                raise Http404
+            services.remove_employment(actor=request.user, profile=profile, employment=item)
+            return True
+        if action == "withdraw_conflict":
+            item = profile.declared_conflicts.filter(pk=_int(request.POST.get("id"))).first()
+            if item is None:
+                raise Http404
+            services.withdraw_conflict(actor=request.user, profile=profile, conflict=item)
+            return True
+    except SHOWN_ON_PAGE as exc:
+        into_form(employment if action == "employment" else conflict, exc)
+    return False
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 @permission_required("experts.view_registry")

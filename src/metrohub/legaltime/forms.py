@@ -21,6 +21,8 @@ class DeadlineForm(forms.Form):
     option = forms.ChoiceField(
         label=_("If the last day is a rest day"),
         required=False,
+        # a period's last day on a holiday ends the day after it (Civil Code art. 203)
+        initial="extend_holiday",
         choices=[
             ("", _("leave it")),
             ("extend_holiday", _("move to the day after the rest ends (Civil Code art. 203)")),

@@ -10,7 +10,10 @@ from metrohub.legaltime.services import compute_deadline
 @rate_limited("calculator")
 def deadline_page(request):
     """计算期限: a public calculator over the same service as the API and the command."""
-    form = DeadlineForm(request.GET or None)
+    data = request.GET.copy() if request.GET else None
+    if data is not None and "option" not in data:
+        data["option"] = "extend_holiday"  # the default the page offers (Civil Code art. 203)
+    form = DeadlineForm(data)
     result = None
     if form.is_valid():
         data = form.cleaned_data

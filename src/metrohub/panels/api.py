@@ -93,7 +93,7 @@ class ScoreSheetOut(Schema):
     panel_id: int
     case_id: int
     expert: str
-    rubric_version: int
+    rubric_version: int | None
     state: str
     scores: dict[str, str]
     reasons: dict[str, str]
@@ -182,7 +182,7 @@ def sheet_out(sheet: ScoreSheet) -> dict:
         "panel_id": sheet.member.panel_id,
         "case_id": sheet.member.panel.case_id,
         "expert": str(sheet.member.expert),
-        "rubric_version": sheet.rubric.version,
+        "rubric_version": sheet.rubric.version if sheet.rubric else None,
         "state": sheet.state,
         "scores": sheet.scores,
         "reasons": sheet.reasons,

@@ -6,3 +6,8 @@ class PanelsConfig(AppConfig):
     name = "metrohub.panels"
     label = "panels"
     verbose_name = _("Expert panels")
+
+    def ready(self) -> None:
+        # What the panels contribute to the procedure engine: the conditions and effects that
+        # read a panel's result (the engine imports nothing from this app).
+        from metrohub.panels import procedure  # noqa: F401

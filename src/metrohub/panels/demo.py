@@ -25,6 +25,10 @@ def build(world: dict) -> None:
         world.get("users", {}).get("cq_regulator")
         or User.objects.filter(username="cq_regulator").first()
     )
-    if case is None or regulator is None or Panel.objects.filter(case=case).exists():
+    if (
+        case is None
+        or regulator is None
+        or Panel.objects.filter(case=case, purpose=Panel.Purpose.ONSITE_ACCEPTANCE).exists()
+    ):
         return
     services.draw_panel(actor=regulator, case=case, size=3, seed=20250301)

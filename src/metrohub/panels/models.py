@@ -53,6 +53,7 @@ class Panel(models.Model):
         SCORING = "scoring", _("scoring")
         COMPLETED = "completed", _("completed")
         APPLIED = "applied", _("applied to the case")
+        CLOSED = "closed", _("closed: the case left its stage")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="panels")
     purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
@@ -84,6 +85,7 @@ class Panel(models.Model):
     drawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    closed_reason = models.TextField(_("reason for closing"), blank=True)
     report = models.FileField(_("assessment report"), upload_to="panels/", blank=True)
     report_sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -145,7 +147,10 @@ class ScoreSheet(models.Model):
         SUBMITTED = "submitted", _("submitted")
 
     member = models.OneToOneField(PanelMember, on_delete=models.CASCADE, related_name="sheet")
-    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="sheets")
+    # None on a review panel of a pack without a rubric: the sheet holds the recommendation only
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.PROTECT, null=True, blank=True, related_name="sheets"
+    )
     scores = models.JSONField(_("item scores"), default=dict)
     reasons = models.JSONField(_("reasons"), default=dict)
     opinion = models.TextField(_("overall opinion"), blank=True)

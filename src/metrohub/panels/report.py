@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from metrohub.core.api import Conflict
+from metrohub.core.errors import Conflict
 from metrohub.eventlog.services import append_event
 from metrohub.panels import services
 from metrohub.panels.models import Panel

@@ -23,7 +23,9 @@ from metrohub.accounts.models import Role, User
 from metrohub.accounts.roles import holds
 from metrohub.cases import services as cases
 from metrohub.cases.models import Case
-from metrohub.core.api import Conflict
+from metrohub.cases.services import clock
+from metrohub.core import bounds
+from metrohub.core.errors import Conflict
 from metrohub.eventlog.services import append_event
 from metrohub.experts import draw as drawing
 from metrohub.experts.models import ExpertProfile
@@ -45,7 +47,7 @@ SHEET_MESSAGES = {
 
 
 def _today() -> dt.date:
-    return cases.today()
+    return clock.today()
 
 
 # ------------------------------------------------------------------------------------ rubrics
@@ -109,15 +111,20 @@ def _check_areas(areas, max_score) -> list:
 
 
 def edit_rubric(*, actor, pack_code: str, areas, note: str = "") -> Rubric:
-    """The regulator replaces the rubric: a new version (sheets keep theirs)."""
-    if not holds(actor, Role.PROGRAMME_REGULATOR, Role.PLATFORM_ADMIN):
-        raise PermissionDenied(_("The programme regulator edits the rubric."))
-    from metrohub.rulepacks.services import registry
+    """The programme regulator of the pack's jurisdiction replaces its rubric: a new version
+    (sheets keep theirs). Another region's regulator is refused."""
+    from metrohub.rulepacks.services import may_edit, registry
 
     try:
         pack = registry().latest(pack_code)
     except KeyError:
         raise Http404 from None
+    if not may_edit(actor, pack):
+        raise PermissionDenied(
+            _("The programme regulator of the pack's jurisdiction edits its rubric.")
+        )
+    if len(note or "") > 2000:
+        raise ValidationError({"note": [_("At most %(n)d characters.") % {"n": 2000}]})
     clean = _check_areas(areas, pack.acceptance_scoring.max_score)
     with transaction.atomic():
         current = rubric_for(pack_code)
@@ -253,11 +260,20 @@ def _criteria(d: dict) -> drawing.Criteria:
     )
 
 
+#: The stages where a panel of each purpose sits (drawn ahead of the on-site acceptance at the
+#: acceptance review); a panel whose case leaves them is closed.
+SITTING = {
+    Panel.Purpose.EXPERT_REVIEW: ("expert_review",),
+    Panel.Purpose.ONSITE_ACCEPTANCE: ("acceptance_review", "onsite_acceptance"),
+    Panel.Purpose.RECTIFICATION: ("acceptance_review", "onsite_acceptance"),
+}
+
+
 def purpose_for(case: Case) -> tuple[str, int]:
     """Which panel the case's stage calls for, and its round."""
-    if case.state == "expert_review":
+    if case.state in SITTING[Panel.Purpose.EXPERT_REVIEW]:
         return Panel.Purpose.EXPERT_REVIEW, 1
-    if case.state in ("acceptance_review", "onsite_acceptance"):
+    if case.state in SITTING[Panel.Purpose.ONSITE_ACCEPTANCE]:
         n = case.scores.count() + 1
         return (Panel.Purpose.ONSITE_ACCEPTANCE if n == 1 else Panel.Purpose.RECTIFICATION), n
     raise Conflict(
@@ -307,8 +323,10 @@ def draw_panel(
     seed = _int(seed, "seed", 0, 2**62)
     if leader_id is not None:
         leader_id = _int(leader_id, "leader_id", 1, 2**31)
-    if not isinstance(required_specialties, (list, tuple)) or not all(
-        isinstance(s, str) for s in required_specialties
+    if (
+        not isinstance(required_specialties, (list, tuple))
+        or len(required_specialties) > 20
+        or not all(isinstance(s, str) and len(s) <= 64 for s in required_specialties)
     ):
         raise ValidationError({"required_specialties": [_("Give a list of specialty codes.")]})
     sc = case.pack.acceptance_scoring
@@ -381,8 +399,7 @@ def draw_panel(
 
 def _seat(panel: Panel, expert: ExpertProfile, position: int) -> PanelMember:
     member = PanelMember.objects.create(panel=panel, expert=expert, position=position)
-    if panel.rubric_id:
-        ScoreSheet.objects.create(member=member, rubric=panel.rubric)
+    ScoreSheet.objects.create(member=member, rubric=panel.rubric)
     return member
 
 
@@ -438,7 +455,7 @@ def decline_and_replace(*, actor, member: PanelMember, reason: str, seed: int | 
         actor, case
     ):
         raise PermissionDenied(_("The expert or the programme regulator records a refusal."))
-    reason = (reason or "").strip()
+    reason = bounds.texts({"reason": (reason, 2000)})["reason"]
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for declining.")]})
     _open(panel)
@@ -480,7 +497,7 @@ def decline_and_replace(*, actor, member: PanelMember, reason: str, seed: int | 
         replacement.save(update_fields=["replacement_seed"])
         member.status, member.decline_reason, member.replaced_by = (
             PanelMember.Status.DECLINED,
-            reason[:2000],
+            reason,
             replacement,
         )
         member.save(update_fields=["status", "decline_reason", "replaced_by"])
@@ -494,7 +511,7 @@ def decline_and_replace(*, actor, member: PanelMember, reason: str, seed: int | 
             payload={
                 "panel": panel.pk,
                 "declined": member.expert_id,
-                "reason": reason[:2000],
+                "reason": reason,
                 "replacement": new_expert.pk,
                 "seed": seed,
                 "criteria": replacement_criteria,
@@ -511,7 +528,7 @@ def decline_and_replace(*, actor, member: PanelMember, reason: str, seed: int | 
 
 
 def _items(sheet: ScoreSheet):
-    return scoring.rubric_items(_RubricView(sheet.rubric.areas))
+    return scoring.rubric_items(_RubricView(sheet.rubric.areas if sheet.rubric else []))
 
 
 class _RubricView:
@@ -562,15 +579,17 @@ def save_sheet(
         raise ValidationError({"scores": [_("Give the scores item by item.")]})
     if recommendation not in ("", *RECOMMENDATIONS):
         raise ValidationError({"recommendation": [_("Choose recommend or not_recommend.")]})
+    if len(scores) > 500 or len(reasons) > 500:
+        raise ValidationError({"scores": [_("Give the scores item by item.")]})
+    opinion = bounds.texts({"opinion": (opinion, 10000)})["opinion"]
+    bounds.texts({f"reasons.{k}"[:80]: (v, 2000) for k, v in reasons.items() if v is not None})
     with transaction.atomic():
         sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
         _own_draft(actor, sheet)
         clean_scores = {
             k: str(v).strip() for k, v in scores.items() if v is not None and str(v).strip() != ""
         }
-        clean_reasons = {
-            k: str(v).strip()[:2000] for k, v in reasons.items() if v and str(v).strip()
-        }
+        clean_reasons = {k: str(v).strip() for k, v in reasons.items() if v and str(v).strip()}
         errors = _sheet_errors(sheet, clean_scores, clean_reasons, complete=False)
         if errors:
             raise ValidationError(errors)
@@ -578,7 +597,7 @@ def save_sheet(
             k: str(Decimal(v).quantize(Decimal("0.1"))) for k, v in clean_scores.items()
         }
         sheet.reasons = clean_reasons
-        sheet.opinion = (opinion or "").strip()[:10000]
+        sheet.opinion = opinion
         sheet.recommendation = recommendation
         sheet.save()
         append_event(
@@ -594,7 +613,8 @@ def submit_sheet(*, actor, sheet: ScoreSheet) -> ScoreSheet:
     """Lock the sheet: every item scored, reasons where required, an overall opinion."""
     with transaction.atomic():
         sheet = (
-            ScoreSheet.objects.select_for_update()
+            # of=self: the rubric may be absent (a LEFT JOIN PostgreSQL will not lock)
+            ScoreSheet.objects.select_for_update(of=("self",))
             .select_related("member__panel__case", "member__expert", "rubric")
             .get(pk=sheet.pk)
         )
@@ -624,7 +644,7 @@ def submit_sheet(*, actor, sheet: ScoreSheet) -> ScoreSheet:
             payload={
                 "sheet": sheet.pk,
                 "panel": panel.pk,
-                "rubric_version": sheet.rubric.version,
+                "rubric_version": sheet.rubric.version if sheet.rubric else None,
                 "total": str(sheet.total) if sheet.total is not None else None,
                 "recommendation": sheet.recommendation or None,
             },
@@ -637,7 +657,7 @@ def reopen_sheet(*, actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
     panel = sheet.member.panel
     if not is_leader(actor, panel):
         raise PermissionDenied(_("Only the panel leader reopens a sheet."))
-    reason = (reason or "").strip()
+    reason = bounds.texts({"reason": (reason, 2000)})["reason"]
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for reopening.")]})
     with transaction.atomic():
@@ -647,7 +667,7 @@ def reopen_sheet(*, actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
             raise Conflict(_("Only a submitted sheet is reopened."))
         sheet.reopen_log = [
             *sheet.reopen_log,
-            {"by": actor.username, "reason": reason[:2000], "at": timezone.now().isoformat()},
+            {"by": actor.username, "reason": reason, "at": timezone.now().isoformat()},
         ]
         sheet.state, sheet.submitted_at, sheet.total = ScoreSheet.State.DRAFT, None, None
         sheet.save()
@@ -655,7 +675,7 @@ def reopen_sheet(*, actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
             subject=panel.case.subject,
             action="sheet.reopened",
             actor=actor,
-            payload={"sheet": sheet.pk, "panel": panel.pk, "reason": reason[:2000]},
+            payload={"sheet": sheet.pk, "panel": panel.pk, "reason": reason},
         )
     return sheet
 
@@ -826,37 +846,3 @@ def apply_result(*, actor, panel: Panel, document_number="", document_date="", r
         panel.state = Panel.State.APPLIED
         panel.save(update_fields=["state"])
     return case
-
-
-# ------------------------------------------------------------------- what the engine reads
-
-
-def panel_conclusion(case: Case) -> str | None:
-    panel = (
-        Panel.objects.filter(
-            case=case,
-            purpose=Panel.Purpose.EXPERT_REVIEW,
-            state__in=[Panel.State.COMPLETED, Panel.State.APPLIED],
-        )
-        .select_related("result")
-        .order_by("-round", "-pk")
-        .first()
-    )
-    return panel.result.recommendation if panel else None
-
-
-def panel_score(case: Case) -> Decimal | None:
-    """The concluded acceptance panel's score for the round the case is in."""
-    panel = (
-        Panel.objects.filter(
-            case=case,
-            purpose__in=ACCEPTANCE,
-            round=case.scores.count() + 1,
-            state__in=[Panel.State.COMPLETED, Panel.State.APPLIED],
-        )
-        .select_related("result")
-        .first()
-    )
-    if panel is None or panel.result.score is None:
-        return None
-    return Decimal(score_text(panel.result, case.pack))

@@ -8,10 +8,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from ninja.errors import HttpError
 
 from metrohub.accounts.models import Role
 from metrohub.cases import services as cases
+from metrohub.core.errors import SHOWN_ON_PAGE, DomainError, page_message
 from metrohub.panels import report, services
 from metrohub.panels.models import Panel, ScoreSheet
 from metrohub.panels.services import ACCEPTANCE
@@ -69,7 +69,7 @@ def draw(request, case_id: int):
                 )
             except ValidationError as exc:
                 errors = exc.message_dict
-            except HttpError as exc:
+            except DomainError as exc:
                 problem = str(exc)
             else:
                 messages.success(request, _("The panel has been drawn."))
@@ -146,7 +146,9 @@ def sheet(request, pk: int):
     if request.method == "POST":
         if not own:
             raise PermissionDenied
-        codes = [i["code"] for a in sheet.rubric.areas for i in a["items"]]
+        codes = [
+            i["code"] for a in (sheet.rubric.areas if sheet.rubric else []) for i in a["items"]
+        ]
         scores = {c: request.POST.get(f"score_{c}", "").strip() for c in codes}
         reasons = {c: request.POST.get(f"reason_{c}", "").strip() for c in codes}
         opinion = request.POST.get("opinion", "")
@@ -169,7 +171,7 @@ def sheet(request, pk: int):
                 messages.success(request, _("Draft saved."))
         except ValidationError as exc:
             errors, status = exc.message_dict, 422
-        except HttpError as exc:
+        except DomainError as exc:
             problem, status = str(exc), exc.status_code
         else:
             return redirect("panels:sheet", pk=sheet.pk)
@@ -188,19 +190,39 @@ def sheet(request, pk: int):
             "errors": errors,
             "problem": problem,
             "acceptance": panel.purpose in ACCEPTANCE,
+            **_sheet_figures(panel, scores),
         },
         status=status,
     )
+
+
+def _sheet_figures(panel, scores) -> dict:
+    """The running total as stored or typed, and the pack's maximum and pass mark."""
+    from decimal import Decimal, InvalidOperation
+
+    sc = panel.case.pack.acceptance_scoring
+    total, blank = Decimal(0), 0
+    items = [i["code"] for a in (panel.rubric.areas if panel.rubric else []) for i in a["items"]]
+    for code in items:
+        try:
+            total += Decimal(str(scores.get(code, "")).strip())
+        except InvalidOperation:
+            blank += 1
+    return {
+        "running_total": f"{total:.1f}",
+        "blank": blank,
+        "max_score": sc.max_score if sc else "",
+        "pass_score": sc.pass_score if sc else "",
+        "pass_comparison": sc.pass_comparison if sc else "",
+    }
 
 
 def _act(request, pk, action):
     panel = services.get_panel(request.user, pk)
     try:
         action(panel)
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
-    except HttpError as exc:
-        messages.error(request, str(exc))
+    except SHOWN_ON_PAGE as exc:
+        messages.error(request, page_message(exc))
     return redirect("panels:detail", pk=panel.pk)
 
 
@@ -256,10 +278,8 @@ def reopen(request, pk: int):
         services.reopen_sheet(
             actor=request.user, sheet=sheet, reason=request.POST.get("reason", "")
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
-    except HttpError as exc:
-        messages.error(request, str(exc))
+    except SHOWN_ON_PAGE as exc:
+        messages.error(request, page_message(exc))
     return redirect("panels:detail", pk=panel.pk)
 
 
@@ -274,8 +294,6 @@ def decline(request, pk: int, member_id: int):
         services.decline_and_replace(
             actor=request.user, member=member, reason=request.POST.get("reason", "")
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
-    except HttpError as exc:
-        messages.error(request, str(exc))
+    except SHOWN_ON_PAGE as exc:
+        messages.error(request, page_message(exc))
     return redirect("panels:detail", pk=panel.pk)

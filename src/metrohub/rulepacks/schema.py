@@ -62,6 +62,7 @@ STAGE_CODES: tuple[str, ...] = (
     "acceptance_supplement",
     "onsite_acceptance",
     "rectification",
+    "construction_rectification",
     "acceptance_revision",
     "established",
     "rejected",
@@ -92,6 +93,7 @@ PRECONDITIONS: dict[str, str] = {
 EFFECTS: dict[str, str] = {
     "issue_document": "the regulator issues a numbered document (批复/发文)",
     "issue_task_book": "the construction task book (筹建任务书) is issued",
+    "register_center": "the center enters the registry as in preparation (筹建), so it can prepare its committed capabilities",
     "publish_notice": "a public notice opens on the portal",
     "accept_objections": "the public may file objections while the stage lasts",
     "publish_registry": "the center appears in the public registry",
@@ -232,11 +234,22 @@ class Stage(Rule):
     terminal: bool = False
     #: a case may rest here indefinitely (e.g. established) without being at an end
     steady: bool = False
+    #: an expert panel decides at this stage — a review panel recommends, an acceptance panel
+    #: assesses the built center (scored where the pack scores): a transition that records or
+    #: checks the experts' conclusion needs the stage's concluded panel
+    panel: Literal["review", "acceptance"] | None = None
+    #: the pack permits recording the conclusion of a panel held on paper (members and reason
+    #: recorded) instead of a panel drawn and scored on the platform
+    paper_panel: bool = False
 
     @model_validator(mode="after")
     def _flags(self):
         if self.terminal and (self.steady or self.initial):
             raise ValueError("terminal: a terminal stage cannot be initial or steady")
+        if self.paper_panel and self.panel is None:
+            raise ValueError("paper_panel: only a stage where a panel decides (panel = ...)")
+        if self.paper_panel and not self.note:
+            raise ValueError("note: say why the pack permits a panel held on paper")
         return self
 
 
@@ -507,6 +520,31 @@ class Figure(Rule):
     what_en: NonBlank
 
 
+class Capabilities(Rule):
+    """The center's committed capabilities (承诺的计量测试项目服务能力) in this programme."""
+
+    #: establishment publishes them; establishing a center with none is refused
+    published_at_establishment: bool = False
+    change_article: str | None = None
+    change_quote: str | None = None
+
+
+class Reapplication(_Model):
+    """Whether an organisation whose center was revoked may apply again, and when."""
+
+    bar_years: Annotated[int, Field(ge=1, le=50)] | None = None
+    article: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _cited(self):
+        if self.bar_years is not None and not (self.article or "").strip():
+            raise ValueError("article: a bar on re-applying must cite its article")
+        if self.bar_years is None and not (self.note or "").strip():
+            raise ValueError("note: say that (and why) the pack sets no bar")
+        return self
+
+
 # --------------------------------------------------------------------------------------- pack
 
 
@@ -529,6 +567,8 @@ class RulePack(_Model):
     plan_targets: list[PlanTarget] = []
     figures: list[Figure] = []
     service_fields: list[ServiceField] = []
+    capabilities: Capabilities | None = None
+    reapplication: Reapplication = Reapplication(note="No bar is set.")
     notes: list[str] = []
 
     # --- convenience for the engine -----------------------------------------------------------

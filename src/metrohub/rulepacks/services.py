@@ -1,9 +1,22 @@
-"""The shipped rule packs, loaded once per process, and their readable form."""
+"""The rule packs in force: the shipped files plus the versions regulators made on the platform
+(texts a seed does not give, entered with their source), loaded once per process and reloaded when
+a version is added; their readable form; the texts still waiting."""
 
-from functools import cache
+import threading
+import time
+
+from django.db import DatabaseError
 
 from metrohub.rulepacks.loader import Registry, load_packs
-from metrohub.rulepacks.schema import RulePack
+from metrohub.rulepacks.schema import RulePack, cross_reference_errors
+
+PENDING_ZH = "（条文待补录）"
+PENDING_EN = "(text to be entered)"
+#: How often a process looks for versions another process added (seconds).
+RECHECK_SECONDS = 30.0
+
+_lock = threading.Lock()
+_state: dict = {"registry": None, "stamp": None, "checked": 0.0, "files": None}
 
 UNIT_WORDS = {
     "zh": {"days": "日", "working_days": "个工作日", "months": "个月", "years": "年"},
@@ -11,9 +24,48 @@ UNIT_WORDS = {
 }
 
 
-@cache
+def _stamp():
+    from metrohub.rulepacks.models import PackRevision
+
+    try:
+        return tuple(PackRevision.objects.order_by("-pk").values_list("pk", flat=True)[:1]), (
+            PackRevision.objects.count()
+        )
+    except (DatabaseError, RuntimeError):  # no table yet, or no database (check command, tests)
+        return None
+
+
+def _revisions() -> list[RulePack]:
+    from metrohub.rulepacks.models import PackRevision
+
+    try:
+        rows = list(PackRevision.objects.order_by("pk").values_list("data", flat=True))
+    except (DatabaseError, RuntimeError):
+        return []
+    return [RulePack.model_validate(data) for data in rows]
+
+
 def registry() -> Registry:
-    return load_packs()
+    """The shipped packs and the platform's versions, cached; rebuilt when a version is added
+    (at once in this process, within RECHECK_SECONDS in others)."""
+    now = time.monotonic()
+    state = _state
+    if state["registry"] is not None and now - state["checked"] < RECHECK_SECONDS:
+        return state["registry"]
+    with _lock:
+        stamp = _stamp()
+        if state["registry"] is None or stamp != state["stamp"]:
+            if state["files"] is None:
+                state["files"] = list(load_packs())
+            state["registry"] = Registry([*state["files"], *_revisions()])
+            state["stamp"] = stamp
+        state["checked"] = now
+        return state["registry"]
+
+
+def reload() -> None:
+    """Forget the cached registry (a version was added, or a test rolled one back)."""
+    _state["registry"], _state["checked"] = None, 0.0
 
 
 def find_pack(ref: str) -> RulePack:
@@ -81,7 +133,7 @@ def readable_rows(pack: RulePack, lang: str) -> list[dict]:
         rows.append(
             {
                 "section": "material",
-                "rule": _name(m, lang),
+                "rule": shown_text(m, lang),
                 "detail": stages.get(m.stage, m.stage),
                 "roles": "",
                 "deadline": "",
@@ -148,13 +200,10 @@ def readable_rows(pack: RulePack, lang: str) -> list[dict]:
             }
         )
     for ground in pack.revocation_grounds:
-        given = getattr(ground, "text_given", True)
         rows.append(
             {
                 "section": "revocation",
-                "rule": _name(ground, lang)
-                if given
-                else ("（原文未给出）" if lang == "zh" else "(not given in the source)"),
+                "rule": shown_text(ground, lang),
                 "detail": "",
                 "roles": "",
                 "deadline": "",
@@ -162,3 +211,190 @@ def readable_rows(pack: RulePack, lang: str) -> list[dict]:
             }
         )
     return rows
+
+
+# --------------------------------------------------------------- texts the seed does not give
+
+#: The sections whose items may lack their text, and the field holding it.
+TEXT_SECTIONS = {"conditions": "text", "materials": "name", "revocation_grounds": "text"}
+
+
+def shown_text(item, lang: str = "zh") -> str:
+    """An item's text, or "（条文待补录）" while the seed's text waits to be entered."""
+    if not getattr(item, "text_given", True):
+        return PENDING_EN if lang.startswith("en") else PENDING_ZH
+    field = "name" if hasattr(item, "name_zh") else "text"
+    return getattr(item, f"{field}_{'en' if lang.startswith('en') else 'zh'}")
+
+
+def pending_items(pack: RulePack) -> list[dict]:
+    """Every item whose text the seed does not give: what the regulator may fill in."""
+    out = []
+    for section in TEXT_SECTIONS:
+        for item in getattr(pack, section):
+            if not item.text_given:
+                out.append(
+                    {
+                        "section": section,
+                        "code": item.code,
+                        "label": getattr(item, f"{TEXT_SECTIONS[section]}_zh"),
+                        "article": item.article,
+                        "enumeration": item.enumeration or "",
+                    }
+                )
+    return out
+
+
+def _next_version(pack: RulePack, taken: set[str]) -> str:
+    n = 1
+    while f"{pack.version}.{n}" in taken:
+        n += 1
+    return f"{pack.version}.{n}"
+
+
+def _field_errors(raw: dict, key: str, limits: dict[str, int]) -> dict[str, list[str]]:
+    from django.utils.translation import gettext as _
+
+    errors = {}
+    for name, limit in limits.items():
+        value = raw.get(name)
+        if not isinstance(value, str) or not value.strip():
+            errors[f"{key}.{name}"] = [_("Required.")]
+        elif len(value) > limit:
+            errors[f"{key}.{name}"] = [_("At most %(n)d characters.") % {"n": limit}]
+    return errors
+
+
+def fill_texts(*, actor, code: str, items: list[dict], effective_date, reason: str = ""):
+    """Enter the text of items the seed does not give: a new version of the latest pack of
+    `code`, checked by the same validator as a file, in force from `effective_date`, logged.
+    Each item: {section, code, text_zh, text_en, source_document, source_article}."""
+    import datetime as dt
+
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db import IntegrityError, transaction
+    from django.utils.translation import gettext as _
+
+    from metrohub.eventlog.services import append_event
+    from metrohub.rulepacks.models import PackRevision
+
+    try:
+        base = registry().latest(code)
+    except KeyError:
+        from django.http import Http404
+
+        raise Http404 from None
+    if not may_edit(actor, base):
+        raise PermissionDenied(
+            _("The programme regulator of the pack's jurisdiction enters texts.")
+        )
+    if not isinstance(effective_date, dt.date):
+        raise ValidationError({"effective_date": [_("Give a date as YYYY-MM-DD.")]})
+    after = base.pack.effective_date
+    if after is not None and effective_date <= after:
+        raise ValidationError(
+            {
+                "effective_date": [
+                    _("A new version takes effect after %(day)s, when the current one did.")
+                    % {"day": after.isoformat()}
+                ]
+            }
+        )
+    if len(reason or "") > 2000:
+        raise ValidationError({"reason": [_("At most %(n)d characters.") % {"n": 2000}]})
+    waiting = {(i["section"], i["code"]) for i in pending_items(base)}
+    if not isinstance(items, list) or not items:
+        raise ValidationError({"items": [_("Fill in at least one item.")]})
+    errors: dict[str, list[str]] = {}
+    data = base.model_dump(mode="json", by_alias=True, exclude_none=True)
+    filled = []
+    for i, raw in enumerate(items[:200]):
+        key = f"items.{i}"
+        if not isinstance(raw, dict) or (raw.get("section"), raw.get("code")) not in waiting:
+            errors[key] = [_("Not an item whose text waits to be entered.")]
+            continue
+        problems = _field_errors(
+            raw,
+            key,
+            {"text_zh": 2000, "text_en": 2000, "source_document": 200, "source_article": 60},
+        )
+        if problems:
+            errors.update(problems)
+            continue
+        field = TEXT_SECTIONS[raw["section"]]
+        entry = next(e for e in data[raw["section"]] if e["code"] == raw["code"])
+        entry[f"{field}_zh"], entry[f"{field}_en"] = raw["text_zh"].strip(), raw["text_en"].strip()
+        entry["text_given"] = True
+        entry["quote"] = raw["text_zh"].strip()
+        entry["note"] = (
+            f"Text entered on the platform from {raw['source_document'].strip()} "
+            f"{raw['source_article'].strip()}."
+        )
+        filled.append(
+            {
+                k: str(raw[k]).strip()
+                for k in (
+                    "section",
+                    "code",
+                    "text_zh",
+                    "text_en",
+                    "source_document",
+                    "source_article",
+                )
+            }
+        )
+    if errors:
+        raise ValidationError(errors)
+    taken = {p.version for p in registry().versions(code)}
+    version = _next_version(base, taken)
+    data["pack"].update(
+        version=version, supersedes=base.key, effective_date=effective_date.isoformat()
+    )
+    data["pack"].pop("effective_date_note", None)
+    try:
+        pack = RulePack.model_validate(data)
+    except Exception as exc:  # pydantic: the same validator as a file
+        raise ValidationError({"items": [str(exc).splitlines()[0]]}) from None
+    problems = cross_reference_errors(pack)
+    if problems:
+        raise ValidationError({key or "items": [message] for key, message in problems})
+    try:
+        with transaction.atomic():
+            PackRevision.objects.create(
+                code=code,
+                version=version,
+                supersedes=base.key,
+                effective_date=effective_date,
+                data=data,
+                filled=filled,
+                reason=(reason or "").strip(),
+                created_by=actor,
+            )
+            append_event(
+                subject=f"rulepack:{code}",
+                action="rulepack.texts_entered",
+                actor=actor,
+                effective_date=effective_date,
+                payload={"version": version, "supersedes": base.key, "filled": filled},
+            )
+    except IntegrityError:
+        from metrohub.core.errors import Conflict
+
+        raise Conflict(
+            _("Another version was made at the same time; reload and try again.")
+        ) from None
+    reload()
+    return registry().get(code, version)
+
+
+def may_edit(user, pack: RulePack) -> bool:
+    """The programme regulator of the pack's jurisdiction (or a platform administrator)."""
+    from metrohub.accounts.models import Role
+    from metrohub.accounts.roles import assignments, holds
+
+    if holds(user, Role.PLATFORM_ADMIN):
+        return True
+    return any(
+        a.role == Role.PROGRAMME_REGULATOR and a.jurisdiction.code == pack.pack.jurisdiction
+        for a in assignments(user)
+    )

@@ -1,7 +1,19 @@
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 register = template.Library()
+
+#: Names of the events that are not transitions (transitions and reports are named by the pack).
+EVENT_LABELS = {
+    "case.filed": gettext_lazy("application filed"),
+    "material.uploaded": gettext_lazy("material uploaded"),
+    "objection.filed": gettext_lazy("objection filed"),
+    "objection.answered": gettext_lazy("objection answered"),
+    "self_check.recorded": gettext_lazy("self-check recorded"),
+    "supervisor.reported": gettext_lazy("supervisor's report filed"),
+    "obligation.overdue": gettext_lazy("obligation overdue"),
+    "obligation.waived": gettext_lazy("obligation waived"),
+}
 
 
 @register.filter
@@ -32,8 +44,6 @@ def zh_en(item):
 
 @register.filter
 def event_label(action, pack):
-    from metrohub.cases.services import EVENT_LABELS
-
     if action.startswith("transition."):
         try:
             return zh_en(pack.transition(action.split(".", 1)[1]))
@@ -44,3 +54,42 @@ def event_label(action, pack):
         report = next((e for e in pack.event_reports if e.code == code), None)
         return zh_en(report) if report else action
     return EVENT_LABELS.get(action, action)
+
+
+@register.filter
+def role_name(code, pack):
+    """A pack role's local name (never its code on a page)."""
+    try:
+        role = pack.role(code)
+    except KeyError:
+        return code
+    return role.name_en if (get_language() or "").startswith("en") else role.name_zh
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template ("" when absent)."""
+    if isinstance(mapping, dict):
+        value = mapping.get(key, "")
+        return "" if value is None else value
+    return ""
+
+
+@register.filter
+def rows_errors(errors, prefix):
+    """The messages of every error keyed under `prefix` (form.team.0.name under form.team.0)."""
+    if not isinstance(errors, dict):
+        return []
+    return [
+        m
+        for key, messages in errors.items()
+        if key == prefix or key.startswith(f"{prefix}.")
+        for m in messages
+    ]
+
+
+@register.filter
+def area_name(code):
+    from metrohub.cases.services.taskbooks import AREA_CHOICES
+
+    return next((str(label) for value, label in AREA_CHOICES if value == code), code)
