@@ -4,7 +4,7 @@ def test_list(client, db):
     assert [(g["code"], g["version"], g["stages"]) for g in data] == [
         ("chongqing", "2024", 16),
         ("hubei", "2016", 12),
-        ("shanghai", "2023", 18),
+        ("shanghai", "2023", 19),
     ]
     assert data[0]["effective"] == "2024-05-06"
 
