@@ -742,3 +742,68 @@ def _result_document(b: Budget, method: str, g: gum.GumResult, res: mcm.McmResul
 def dumps(result: dict, indent: int | None = 2) -> str:
     """JSON text of a result (non-ASCII units such as Ω kept readable)."""
     return json.dumps(result, ensure_ascii=False, indent=indent, allow_nan=False)
+
+
+# --- many points of one budget ------------------------------------------------------------------
+
+MAX_POINTS = 100_000
+
+
+def evaluate_points(budget: dict | Budget, points: list[dict[str, Any]]) -> gum.PointsResult:
+    """The GUM result of one budget at many points, in one vectorised call.
+
+    Each point maps input symbols to what changes at that point: a number replaces the input's
+    estimate (its uncertainty stays as budgeted), a list of readings replaces the input by a
+    Type A evaluation of them. Problems are reported with the point's index, every one at once
+    (``points[3].X: must be a finite number``).
+    """
+    b = budget if isinstance(budget, Budget) else parse_budget(budget)
+    c = _Checker()
+    rows = c.items(points, "points", maximum=MAX_POINTS)
+    if rows is None:
+        raise BudgetError(c.problems)
+    index = {x.symbol: i for i, x in enumerate(b.inputs)}
+    values = np.tile([x.value for x in b.inputs], (len(rows), 1))
+    us = np.tile([x.standard_uncertainty for x in b.inputs], (len(rows), 1))
+    dofs = np.tile([x.dof for x in b.inputs], (len(rows), 1))
+    for p, point in enumerate(rows):
+        path = _join("points", p)
+        if c.obj(point, path, set(index)) is None:
+            continue
+        for symbol, given in point.items():
+            if symbol not in index:
+                continue
+            where, i = _join(path, symbol), index[symbol]
+            if b.inputs[i].is_constant and isinstance(given, list):
+                c.error(where, "not_number")
+            elif isinstance(given, list):
+                _point_observations(c, given, where, p, i, (values, us, dofs))
+            elif c.number(point, symbol, path) is not None:
+                values[p, i] = float(given)
+    if c.problems:
+        raise BudgetError(c.problems)
+    result = gum.evaluate_many(
+        b.model, values, us, dofs, b.correlation, k=b.k, probability=b.probability
+    )  # fmt: skip
+    finite = np.isfinite(result.values) & np.isfinite(result.standard_uncertainties)
+    problems = [(_join("points", p), "not_computable", {}) for p in np.flatnonzero(~finite.all(1))]
+    if problems:
+        raise BudgetError(problems)
+    return result
+
+
+def _point_observations(c: _Checker, given: list, where: str, p: int, i: int, arrays) -> None:
+    if len(given) < 2:
+        c.error(where, "too_few_observations")
+        return
+    if len(given) > MAX_OBSERVATIONS:
+        c.error(where, "too_many", maximum=MAX_OBSERVATIONS)
+        return
+    if not all(
+        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in given
+    ):
+        c.error(where, "not_number")
+        return
+    x = inp.type_a("_", given)
+    values, us, dofs = arrays
+    values[p, i], us[p, i], dofs[p, i] = x.value, x.standard_uncertainty, x.dof
