@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "metrohub.catalogue",
     "metrohub.cases",
     "metrohub.panels",
+    "metrohub.standards",
+    "metrohub.certificates",
 ]
 
 MIDDLEWARE = [

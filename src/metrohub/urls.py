@@ -7,6 +7,8 @@ from metrohub.accounts.api import router as accounts_router
 from metrohub.cases.api import router as cases_router
 from metrohub.catalogue.api import router as catalogue_router
 from metrohub.centers.api import router as centers_router
+from metrohub.certificates.api import router as certificates_router
+from metrohub.certificates.views_public import verify as verify_view
 from metrohub.core import views as core_views
 from metrohub.core.api import api
 from metrohub.experts.api import router as experts_router
@@ -14,6 +16,7 @@ from metrohub.legaltime.api import router as legaltime_router
 from metrohub.organisations.api import router as organisations_router
 from metrohub.panels.api import router as panels_router
 from metrohub.rulepacks.api import router as rulepacks_router
+from metrohub.standards.api import router as standards_router
 from metrohub.uncertainty.api import router as uncertainty_router
 
 api.add_router("/", accounts_router)
@@ -26,6 +29,8 @@ api.add_router("/", centers_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", cases_router)
 api.add_router("/", panels_router)
+api.add_router("/", standards_router)
+api.add_router("/", certificates_router)
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -43,6 +48,9 @@ urlpatterns = [
     path("catalogue/", include("metrohub.catalogue.urls")),
     path("cases/", include("metrohub.cases.urls")),
     path("panels/", include("metrohub.panels.urls")),
+    path("standards/", include("metrohub.standards.urls")),
+    path("certificates/", include("metrohub.certificates.urls")),
+    path("verify/<str:token>", verify_view, name="verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
