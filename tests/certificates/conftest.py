@@ -96,6 +96,7 @@ def staff(world, username: str, name: str) -> User:
         organisation=world["organisations"]["cq-cqmi"],
         jurisdiction=world["jurisdictions"]["500112"],
     )
+    world["users"][username] = user
     return user
 
 

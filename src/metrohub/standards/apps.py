@@ -6,3 +6,8 @@ class StandardsConfig(AppConfig):
     name = "metrohub.standards"
     label = "standards"
     verbose_name = _("Measurement standards")
+
+    def ready(self) -> None:
+        from metrohub.core.navigation import NavItem, register
+
+        register(NavItem(_("Standards"), "standards:list", "standards.view"))

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from metrohub.accounts.models import RoleAssignment, User
 from metrohub.catalogue.documents import DocumentCodeError, parse_document_code
@@ -55,6 +56,14 @@ class Flag:
     ORDER = (OK, DUE_SOON, EXPIRED, MISSING)
 
 
+FLAG_LABELS = {
+    Flag.OK: gettext_lazy("in force"),
+    Flag.DUE_SOON: gettext_lazy("falls due within 30 days"),
+    Flag.EXPIRED: gettext_lazy("expired"),
+    Flag.MISSING: gettext_lazy("no certificate"),
+}
+
+
 def flag_for(due: dt.date | None, on: dt.date) -> str:
     if due is None:
         return Flag.MISSING
@@ -95,6 +104,10 @@ class InstrumentStatus:
     certificate: InstrumentCertificate | None
     flag: str
 
+    @property
+    def flag_label(self) -> str:
+        return FLAG_LABELS[self.flag]
+
 
 @dataclass
 class StandardStatus:
@@ -107,6 +120,14 @@ class StandardStatus:
         if self.standard.status == MeasurementStandard.Status.RETIRED:
             return Flag.EXPIRED
         return _worst([self.exam_flag, *(i.flag for i in self.instruments)])
+
+    @property
+    def flag_label(self) -> str:
+        return FLAG_LABELS[self.flag]
+
+    @property
+    def exam_flag_label(self) -> str:
+        return FLAG_LABELS[self.exam_flag]
 
 
 def status_of(standard: MeasurementStandard, on: dt.date | None = None) -> StandardStatus:
