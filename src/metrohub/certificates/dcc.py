@@ -139,8 +139,10 @@ ROLES = (("performer", "检定/校准/检测人员", "Performed by"), ("checker"
          ("approver", "批准人", "Approved by"))  # fmt: skip
 
 
-def build(certificate: Certificate, *, points) -> bytes:
-    """The DCC XML of a certificate being issued (number, job, signatories known)."""
+def build(certificate: Certificate, *, points, standards=None) -> bytes:
+    """The DCC XML of a certificate being issued (number, job, signatories known). `standards`:
+    the job's standards with instruments and their certificates prefetched, if the caller has
+    them (the demo builder issues many jobs on the same standards)."""
     job = certificate.job
     b = _Builder()
     admin = b.el(b.root, "dcc:administrativeData")
@@ -168,7 +170,7 @@ def build(certificate: Certificate, *, points) -> bytes:
     b.contact(admin, "dcc:customer", name=customer.name, name_en=customer.name_en,
               email=customer.contact_email, address=customer.address)  # fmt: skip
     _statements(b, admin, certificate, job)
-    _results(b, certificate, job, points)
+    _results(b, certificate, job, points, standards)
     return etree.tostring(b.root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -269,7 +271,7 @@ def _conclusion_zh(certificate, job) -> str:
     return f"结果见测量结果（依据 {job.method_code}）。"
 
 
-def _results(b, certificate, job: Job, points):
+def _results(b, certificate, job: Job, points, standards):
     results = b.el(b.root, "dcc:measurementResults")
     result = b.el(results, "dcc:measurementResult")
     zh, en = TITLES[certificate.kind]
@@ -278,7 +280,7 @@ def _results(b, certificate, job: Job, points):
     method = b.el(methods, "dcc:usedMethod")
     b.text(method, "dcc:name", job.method_title or job.method_code)
     b.el(method, "dcc:norm", job.method_code)
-    _equipment(b, result, job)
+    _equipment(b, result, job, standards)
     _conditions(b, result, job)
     data = b.el(b.el(b.el(result, "dcc:results"), "dcc:result"), "dcc:name")
     b.el(data, "dcc:content", job.measurand, lang="zh")
@@ -287,10 +289,11 @@ def _results(b, certificate, job: Job, points):
         _point(b, data, job, point)
 
 
-def _equipment(b, result, job: Job):
-    standards = list(
-        job.standards.all().prefetch_related("instruments__certificates__platform_certificate")
-    )
+def _equipment(b, result, job: Job, standards):
+    if standards is None:
+        standards = list(
+            job.standards.all().prefetch_related("instruments__certificates__platform_certificate")
+        )
     if not standards:
         return
     equipments = b.el(result, "dcc:measuringEquipments")

@@ -34,6 +34,8 @@ def parse_decimal(text) -> Decimal | None:
     """A finite decimal from text or a number; None if it is not one."""
     if isinstance(text, bool):
         return None
+    if isinstance(text, Decimal):
+        return text if text.is_finite() else None
     if isinstance(text, int | float):
         text = repr(text) if isinstance(text, float) else str(text)
     if not isinstance(text, str):
@@ -54,6 +56,8 @@ def _number_text(value) -> str:
         return ""
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, Decimal):
+        return plain(value)
     if isinstance(value, float):
         return plain(to_decimal(value))
     text = value.strip().replace("±", "").replace("＋", "+").replace("－", "-").replace("−", "-")

@@ -2,6 +2,7 @@
 the regulator's and the customer's), and the customer's list. Thin over `services`."""
 
 import json
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from metrohub.certificates import guards, services
 from metrohub.certificates.forms import (
     NEW_POINT_ROWS,
     JobForm,
+    PointForm,
     PointFormSet,
     ReasonForm,
     point_initial,
@@ -74,12 +76,18 @@ def _points(formset) -> list[dict]:
     return [p for p in (form.point() for form in formset.forms) if p is not None]
 
 
+def _point_label(field: str) -> str:
+    """`points[2].nominal` → "第 3 点 · 标称值": the row and column people see."""
+    match = re.match(r"points\[(\d+)\](?:\.(\w+))?", field)
+    label = _("Point %(n)d") % {"n": int(match[1]) + 1}
+    column = PointForm.base_fields.get(match[2] or "")
+    return f"{label} · {column.label}" if column else label
+
+
 def _apply_errors(form, formset, exc: ValidationError) -> None:
     for field, errors in exc.message_dict.items():
         if field.startswith("points["):
-            formset.non_form_errors_list.append(
-                f"{field.replace('points', _('Point'))}: {'；'.join(errors)}"
-            )
+            formset.non_form_errors_list.append(f"{_point_label(field)}：{'；'.join(errors)}")
         elif field in form.fields:
             form.add_error(field, errors)
         else:
@@ -254,6 +262,8 @@ def download(request, number: str, what: str):
 @login_required
 def revoke(request, number: str):
     certificate = _certificate(request, number)
+    if not services.can_revoke(request.user, certificate):
+        raise PermissionDenied
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
@@ -274,6 +284,8 @@ def revoke(request, number: str):
 @login_required
 def amend(request, number: str):
     certificate = _certificate(request, number)
+    if not services.can_work(request.user, certificate.center):
+        raise PermissionDenied
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():

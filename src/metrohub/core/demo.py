@@ -11,6 +11,8 @@ BUILDERS = [
     "metrohub.experts.demo.build",
     "metrohub.cases.demo.build",
     "metrohub.panels.demo.build",
+    "metrohub.standards.demo.build",
+    "metrohub.certificates.demo.build",
 ]
 
 
