@@ -11,7 +11,6 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -460,39 +459,37 @@ def verify(request, token: str):
 
 
 def verification_out(found: verification.Check) -> dict:
-    c = found.certificate
-    job = c.job
-    replaced_by = getattr(c, "replaced_by", None)
+    r = found.record
     return {
-        "number": c.number,
-        "kind": c.kind,
-        "kind_label": c.get_kind_display(),
-        "status": c.status,
-        "status_label": c.get_status_display(),
-        "center": c.center.name,
-        "customer": c.customer.name,
-        "instrument_name": job.instrument_name,
-        "instrument_model": job.instrument_model,
-        "serial_number": job.serial_number,
-        "manufacturer": job.manufacturer,
-        "method_code": job.method_code,
-        "measured_on": job.measured_on,
-        "issued_on": timezone.localtime(c.issued_at).date(),
-        "valid_until": c.valid_until,
-        "replaces": c.replaces.number if c.replaces_id else None,
-        "replaced_by": replaced_by.number if replaced_by else None,
-        "revoked_at": c.revoked_at,
-        "revoke_reason": c.revoke_reason,
-        "pdf_sha256": c.pdf_sha256,
-        "xml_sha256": c.xml_sha256,
+        "number": r.number,
+        "kind": r.kind,
+        "kind_label": str(r.kind_label),
+        "status": r.status,
+        "status_label": str(r.status_label),
+        "center": r.center,
+        "customer": r.customer,
+        "instrument_name": r.instrument_name,
+        "instrument_model": r.instrument_model,
+        "serial_number": r.serial_number,
+        "manufacturer": r.manufacturer,
+        "method_code": r.method_code,
+        "measured_on": r.measured_on,
+        "issued_on": r.issued_on,
+        "valid_until": r.valid_until,
+        "replaces": r.replaces,
+        "replaced_by": r.replaced_by,
+        "revoked_at": r.revoked_at,
+        "revoke_reason": r.revoke_reason,
+        "pdf_sha256": r.pdf_sha256,
+        "xml_sha256": r.xml_sha256,
         "signature": {
-            "algorithm": c.signing_key.algorithm,
-            "key_id": c.signing_key.key_id,
-            "value": c.signature,
+            "algorithm": r.algorithm,
+            "key_id": r.key_id,
+            "value": r.signature,
             "xml_intact": found.xml_intact,
             "valid": found.signature_valid,
         },
-        "verifications": c.verification_count + 1,
+        "verifications": r.verification_count,
     }
 
 

@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -331,7 +331,7 @@ def sign(*, actor, job: Job, on: dt.date | None = None) -> Job:
     on = on or today()
     with transaction.atomic():
         job = (
-            Job.objects.select_for_update()
+            Job.objects.select_for_update(of=("self",))
             .select_related("center", "customer", "performer", "checker")
             .get(pk=job.pk)
         )
@@ -555,22 +555,3 @@ def _point_fields(point: Point) -> dict:
         for f in Point._meta.concrete_fields
         if f.name not in ("id", "job")
     }
-
-
-def find_by_token(token: str) -> Certificate | None:
-    if not token or len(token) > 64:
-        return None
-    return (
-        Certificate.objects.select_related(
-            "center", "customer", "job", "signing_key", "replaced_by"
-        )
-        .filter(token=token)
-        .first()
-    )
-
-
-def count_verification(certificate: Certificate) -> None:
-    """One more verification; an UPDATE … SET n = n + 1, so concurrent counts all land."""
-    Certificate.objects.filter(pk=certificate.pk).update(
-        verification_count=F("verification_count") + 1, last_verified_at=timezone.now()
-    )

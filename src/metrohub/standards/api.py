@@ -224,13 +224,13 @@ def create_standard(request, body: StandardIn):
     return Status(201, standard_out(_standard(request, standard.pk)))
 
 
-@router.get("/standards/{int:pk}", response={200: StandardOut, **ERRORS}, summary="A standard")
+@router.get("/standards/{pk}", response={200: StandardOut, **ERRORS}, summary="A standard")
 def get_standard(request, pk: int):
     return standard_out(_standard(request, pk))
 
 
 @router.patch(
-    "/standards/{int:pk}",
+    "/standards/{pk}",
     response={200: StandardOut, **WRITE_ERRORS},
     summary="Change a standard (its examination certificate, status …)",
 )
@@ -241,7 +241,7 @@ def patch_standard(request, pk: int, body: StandardPatch):
 
 
 @router.post(
-    "/standards/{int:pk}/instruments",
+    "/standards/{pk}/instruments",
     response={201: StandardOut, **WRITE_ERRORS},
     summary="Add a standard instrument",
 )
@@ -252,7 +252,7 @@ def add_instrument(request, pk: int, body: InstrumentIn):
 
 
 @router.post(
-    "/standards/instruments/{int:pk}/certificates",
+    "/standards/instruments/{pk}/certificates",
     response={201: StandardOut, **WRITE_ERRORS},
     summary="Record an instrument's certificate: a platform certificate's number or an external one",
 )
@@ -305,7 +305,7 @@ def grant(request, body: AuthorizationIn):
 
 
 @router.post(
-    "/authorizations/{int:pk}/revoke",
+    "/authorizations/{pk}/revoke",
     response={200: AuthorizationOut, **WRITE_ERRORS},
     summary="Revoke an authorization, with the reason",
 )

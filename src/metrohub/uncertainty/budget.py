@@ -766,22 +766,32 @@ def evaluate_points(budget: dict | Budget, points: list[dict[str, Any]]) -> gum.
     values = np.tile([x.value for x in b.inputs], (len(rows), 1))
     us = np.tile([x.standard_uncertainty for x in b.inputs], (len(rows), 1))
     dofs = np.tile([x.dof for x in b.inputs], (len(rows), 1))
+    readings: dict[tuple[int, int], tuple[list[int], list[list]]] = {}
     for p, point in enumerate(rows):
-        path = _join("points", p)
-        if c.obj(point, path, set(index)) is None:
+        if not isinstance(point, dict):
+            c.error(_join("points", p), "not_object")
             continue
         for symbol, given in point.items():
-            if symbol not in index:
-                continue
-            where, i = _join(path, symbol), index[symbol]
-            if b.inputs[i].is_constant and isinstance(given, list):
-                c.error(where, "not_number")
-            elif isinstance(given, list):
-                _point_observations(c, given, where, p, i, (values, us, dofs))
-            elif c.number(point, symbol, path) is not None:
-                values[p, i] = float(given)
+            i = index.get(symbol)
+            if i is None:
+                c.error(_join(_join("points", p), symbol), "unknown_key")
+            elif type(given) in (float, int) and math.isfinite(given):
+                values[p, i] = given  # the common case, checked without building its path
+            elif isinstance(given, list) and not b.inputs[i].is_constant:
+                if _readings_ok(c, given, _join(_join("points", p), symbol)):
+                    group = readings.setdefault((i, len(given)), ([], []))
+                    group[0].append(p)
+                    group[1].append(given)
+            else:
+                c.error(_join(_join("points", p), symbol), "not_number")
     if c.problems:
         raise BudgetError(c.problems)
+    # Type A of every point's readings at once, per input and number of readings (GUM 4.2).
+    for (i, n), (where, data) in readings.items():
+        obs = np.asarray(data, dtype=float)
+        values[where, i] = obs.mean(axis=1)
+        us[where, i] = obs.std(axis=1, ddof=1) / math.sqrt(n)
+        dofs[where, i] = n - 1
     result = gum.evaluate_many(
         b.model, values, us, dofs, b.correlation, k=b.k, probability=b.probability
     )  # fmt: skip
@@ -792,18 +802,14 @@ def evaluate_points(budget: dict | Budget, points: list[dict[str, Any]]) -> gum.
     return result
 
 
-def _point_observations(c: _Checker, given: list, where: str, p: int, i: int, arrays) -> None:
+def _readings_ok(c: _Checker, given: list, where: str) -> bool:
     if len(given) < 2:
         c.error(where, "too_few_observations")
-        return
+        return False
     if len(given) > MAX_OBSERVATIONS:
         c.error(where, "too_many", maximum=MAX_OBSERVATIONS)
-        return
-    if not all(
-        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in given
-    ):
+        return False
+    if not all(type(v) in (float, int) and math.isfinite(v) for v in given):
         c.error(where, "not_number")
-        return
-    x = inp.type_a("_", given)
-    values, us, dofs = arrays
-    values[p, i], us[p, i], dofs[p, i] = x.value, x.standard_uncertainty, x.dof
+        return False
+    return True

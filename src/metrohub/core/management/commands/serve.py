@@ -23,10 +23,11 @@ def seconds_until_next_run(now: dt.datetime) -> float:
 def _daily_reminders() -> None:
     """On one machine the serve process is the scheduler; in production cron runs `metrohub remind`."""
     while True:
-        try:
-            call_command("remind")
-        except Exception as exc:  # noqa: BLE001  (a failed run must not stop the next day's)
-            print(f"metrohub remind failed: {exc}", file=sys.stderr)
+        for command in ("remind", "remind_standards"):
+            try:
+                call_command(command)
+            except Exception as exc:  # noqa: BLE001  (a failed run must not stop the next day's)
+                print(f"metrohub {command} failed: {exc}", file=sys.stderr)
         time.sleep(seconds_until_next_run(dt.datetime.now(SHANGHAI)))
 
 
