@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from ninja.errors import HttpError
 
@@ -27,11 +28,21 @@ from metrohub.certificates.forms import (
 from metrohub.certificates.models import Certificate, Job
 from metrohub.certificates.pdf import TITLES
 from metrohub.core.permissions import permission_required
-from metrohub.eventlog.services import history
+from metrohub.standards.history import rows
 from metrohub.standards.models import MeasurementStandard
 from metrohub.standards.scope import staffed_centers
 
 PER_PAGE = 25
+EVENT_LABELS = {
+    "job.drafted": _lazy("job recorded"),
+    "job.updated": _lazy("draft changed"),
+    "job.performed": _lazy("signed by the performer"),
+    "job.checked": _lazy("signed by the checker"),
+    "job.issued": _lazy("approved and issued"),
+    "certificate.issued": _lazy("certificate issued"),
+    "certificate.superseded": _lazy("superseded by an amendment"),
+    "certificate.revoked": _lazy("revoked"),
+}
 OPEN = (Job.State.DRAFT, Job.State.PERFORMED, Job.State.CHECKED)
 
 
@@ -180,7 +191,7 @@ def job_detail(request, pk: int):
             "step_label": _step_label(step),
             "problems": [m for messages_ in problems.values() for m in messages_],
             "certificate": Certificate.objects.filter(job=job).first(),
-            "events": history(job.subject),
+            "events": rows(job.subject, EVENT_LABELS),
         },
     )
 
@@ -239,7 +250,7 @@ def detail(request, number: str):
             "can_revoke": services.can_revoke(request.user, certificate)
             and certificate.status != Certificate.Status.REVOKED,
             "reason_form": ReasonForm(),
-            "events": history(certificate.subject) if works_here else [],
+            "events": rows(certificate.subject, EVENT_LABELS) if works_here else [],
         },
     )
 

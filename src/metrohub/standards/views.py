@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from metrohub.accounts.models import User
 from metrohub.core.permissions import permission_required
-from metrohub.eventlog.services import history
 from metrohub.standards import services
 from metrohub.standards.forms import (
     AuthorizationForm,
@@ -20,6 +19,7 @@ from metrohub.standards.forms import (
     ReasonForm,
     StandardForm,
 )
+from metrohub.standards.history import rows
 from metrohub.standards.models import Authorization, MeasurementStandard, StandardInstrument
 from metrohub.standards.scope import directed_centers, staffed_centers, visible_centers
 
@@ -96,7 +96,7 @@ def standard_detail(request, pk: int):
             "can_manage": can_manage,
             "instrument_form": InstrumentForm(),
             "certificate_form": InstrumentCertificateForm(),
-            "events": history(f"standard:{standard.pk}"),
+            "events": rows(f"standard:{standard.pk}"),
         },
     )
 
