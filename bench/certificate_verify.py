@@ -44,7 +44,7 @@ from metrohub.core.demo import build_demo  # noqa: E402
 CHUNK = 50_000
 # Generated certificates have no PDF of their own (only the XML is read by a verification).
 PDF_PLACEHOLDER = "0" * 64
-TABLES = ("certificates_job", "certificates_certificate")
+TABLES = ("certificates_job", "certificates_certificate")  # the tally fills as tokens are scanned
 
 
 def bare(request):
@@ -147,7 +147,7 @@ def generate(count: int) -> float:
     cert_columns = [
         "id", "job_id", "center_id", "customer_id", "number", "year", "sequence", "kind",
         "status", "token", "issued_at", "pdf", "pdf_sha256", "xml", "xml_sha256", "signature",
-        "signing_key_id", "verification_count", "revoke_reason",
+        "signing_key_id", "revoke_reason",
     ]  # fmt: skip
 
     def certificates():
@@ -158,7 +158,7 @@ def generate(count: int) -> float:
                 f"{first_cert + i}\t{first_job + i}\t{p['center_id']}\t{p['customer_id']}\t{number}\t"
                 f"{year}\t{seq}\t{p['kind']}\tvalid\t{token}\t{year}-06-01T08:00:00+00:00\t"
                 f"bench/placeholder.pdf\t{PDF_PLACEHOLDER}\t"
-                f"{p['xml']}\t{p['xml_sha256']}\t{p['signature']}\t{p['signing_key_id']}\t0\t\n"
+                f"{p['xml']}\t{p['xml_sha256']}\t{p['signature']}\t{p['signing_key_id']}\t\n"
             )
 
     _copy("certificates_job", job_columns, jobs())

@@ -275,8 +275,6 @@ class Certificate(models.Model):
     xml_sha256 = models.CharField(max_length=64)
     signature = models.CharField(max_length=100)  # base64 of the Ed25519 signature of the XML
     signing_key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, related_name="+")
-    verification_count = models.PositiveBigIntegerField(default=0)
-    last_verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-pk"]
@@ -302,3 +300,22 @@ class Certificate(models.Model):
     @property
     def subject(self) -> str:
         return f"certificate:{self.number}"
+
+    @property
+    def verification_count(self) -> int:
+        tally = getattr(self, "verification_tally", None)
+        return tally.count if tally else 0
+
+
+class VerificationTally(models.Model):
+    """How often a certificate has been verified. A narrow table of its own: counting a public
+    scan rewrites this small row (one index), not the certificate's wide, many-indexed one."""
+
+    certificate = models.OneToOneField(
+        Certificate, on_delete=models.CASCADE, primary_key=True, related_name="verification_tally"
+    )
+    count = models.PositiveBigIntegerField(default=0)
+    last_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id}: {self.count}"

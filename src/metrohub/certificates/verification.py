@@ -19,7 +19,13 @@ from django.utils import timezone
 
 from metrohub.centers.models import Center
 from metrohub.certificates import keys
-from metrohub.certificates.models import Certificate, CertificateKind, Job, SigningKey
+from metrohub.certificates.models import (
+    Certificate,
+    CertificateKind,
+    Job,
+    SigningKey,
+    VerificationTally,
+)
 from metrohub.organisations.models import Organisation
 
 RATE_PER_MINUTE = 60
@@ -103,7 +109,7 @@ def _sql() -> str:
     return (
         f"SELECT c.id, c.number, c.kind, c.status, c.issued_at, c.valid_until, c.revoked_at, "  # noqa: S608
         f"c.revoke_reason, c.pdf, c.pdf_sha256, c.xml, c.xml_sha256, c.signature, "
-        f"c.verification_count, k.key_id, k.public_key, k.algorithm, ce.name, o.name, "
+        f"0, k.key_id, k.public_key, k.algorithm, ce.name, o.name, "
         f"j.instrument_name, j.instrument_model, j.serial_number, j.manufacturer, j.method_code, "
         f"j.method_title, j.measured_on, "
         f"(SELECT r.number FROM {c} r WHERE r.replaces_id = c.id), "
@@ -130,14 +136,19 @@ def lookup(token: str) -> Record | None:
     """Count one verification and read the certificate: two statements, no model built."""
     if not token or len(token) != TOKEN_LENGTH:
         return None
-    table = Certificate._meta.db_table
+    tally, table = VerificationTally._meta.db_table, Certificate._meta.db_table
     with connection.cursor() as cursor:
+        # One upsert counts (and finds the token); the WHERE also settles SQLite's parse of
+        # INSERT … SELECT … ON CONFLICT.
         cursor.execute(
-            f"UPDATE {table} SET verification_count = verification_count + 1, "  # noqa: S608
-            f"last_verified_at = %s WHERE token = %s",
+            f"INSERT INTO {tally} (certificate_id, count, last_at) "  # noqa: S608
+            f"SELECT id, 1, %s FROM {table} WHERE token = %s "
+            f"ON CONFLICT (certificate_id) DO UPDATE SET count = {tally}.count + 1, "
+            f"last_at = excluded.last_at RETURNING count",
             [timezone.now(), token],
         )
-        if cursor.rowcount == 0:
+        counted = cursor.fetchone()
+        if counted is None:
             return None
         cursor.execute(_sql(), [token])
         row = cursor.fetchone()
@@ -146,6 +157,7 @@ def lookup(token: str) -> Record | None:
     values = list(row)
     values[4], values[6] = _aware(values[4]), _aware(values[6])
     values[5], values[25] = _date(values[5]), _date(values[25])
+    values[13] = counted[0]
     return Record(*values)
 
 
