@@ -200,11 +200,18 @@ def measure(client: Client, urls: list[str], seconds: float) -> tuple[float, flo
     return len(times) / elapsed, statistics.median(times) * 1e3, times[int(len(times) * 0.99)] * 1e3
 
 
+def _sql_for_explain() -> str:
+    from metrohub.certificates.verification import _sql_counting
+
+    return _sql_counting()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--certificates", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--sample", type=int, default=20_000, help="distinct tokens requested")
+    parser.add_argument("--profile", action="store_true", help="cProfile the page's requests")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print(
@@ -241,6 +248,18 @@ def main() -> int:
         size = cursor.fetchone()[0]
     random.Random(2).shuffle(tokens)
     client = Client()
+    if args.profile:
+        import cProfile
+        import pstats
+
+        with cProfile.Profile() as profiler:
+            measure(client, [f"/verify/{t}" for t in tokens[-2000:]], args.seconds)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "EXPLAIN ANALYZE " + _sql_for_explain(), [dt.datetime.now(dt.UTC), tokens[0]]
+            )
+            print("\n".join(row[0] for row in cursor.fetchall()))
     page = measure(client, [f"/verify/{t}" for t in tokens], args.seconds)
     api = measure(client, [f"/api/v1/verify/{t}" for t in tokens], args.seconds)
     floor = measure(client, ["/bench-bare/"], args.seconds)

@@ -100,23 +100,54 @@ class Record:
         return timezone.localtime(self.issued_at).date()
 
 
-@functools.cache
-def _sql() -> str:
-    c, j, ce, o, k = (
-        m._meta.db_table for m in (Certificate, Job, Center, Organisation, SigningKey)
-    )
-    # Table names come from the models, the token is a parameter.
+_COLUMNS = (
+    "c.id, c.number, c.kind, c.status, c.issued_at, c.valid_until, c.revoked_at, c.revoke_reason, "
+    "c.pdf, c.pdf_sha256, c.xml, c.xml_sha256, c.signature, {count}, k.key_id, k.public_key, "
+    "k.algorithm, ce.name, o.name, j.instrument_name, j.instrument_model, j.serial_number, "
+    "j.manufacturer, j.method_code, j.method_title, j.measured_on"
+)
+
+
+# The statements below are built from the models' table names only; the token is a parameter.
+
+
+def _tables() -> tuple[str, ...]:
+    models = (Certificate, Job, Center, Organisation, SigningKey, VerificationTally)
+    return tuple(m._meta.db_table for m in models)
+
+
+def _joins() -> str:
+    c, j, ce, o, k, _t = _tables()
     return (
-        f"SELECT c.id, c.number, c.kind, c.status, c.issued_at, c.valid_until, c.revoked_at, "  # noqa: S608
-        f"c.revoke_reason, c.pdf, c.pdf_sha256, c.xml, c.xml_sha256, c.signature, "
-        f"0, k.key_id, k.public_key, k.algorithm, ce.name, o.name, "
-        f"j.instrument_name, j.instrument_model, j.serial_number, j.manufacturer, j.method_code, "
-        f"j.method_title, j.measured_on, "
-        f"(SELECT r.number FROM {c} r WHERE r.replaces_id = c.id), "
+        f"(SELECT r.number FROM {c} r WHERE r.replaces_id = c.id), "  # noqa: S608
         f"(SELECT p.number FROM {c} p WHERE p.id = c.replaces_id) "
         f"FROM {c} c JOIN {j} j ON j.id = c.job_id JOIN {ce} ce ON ce.id = c.center_id "
         f"JOIN {o} o ON o.id = c.customer_id JOIN {k} k ON k.id = c.signing_key_id "
-        f"WHERE c.token = %s"
+    )
+
+
+def _upsert() -> str:
+    c, *_, t = _tables()
+    # The WHERE also settles SQLite's parse of INSERT … SELECT … ON CONFLICT.
+    return (
+        f"INSERT INTO {t} (certificate_id, count, last_at) SELECT id, 1, %s FROM {c} "  # noqa: S608
+        f"WHERE token = %s ON CONFLICT (certificate_id) DO UPDATE SET count = {t}.count + 1, "
+        f"last_at = excluded.last_at RETURNING certificate_id, count"
+    )
+
+
+@functools.cache
+def _sql() -> str:
+    """SQLite: the read after the counting upsert (table names from the models)."""
+    return f"SELECT {_COLUMNS.format(count='0')}, {_joins()} WHERE c.token = %s"
+
+
+@functools.cache
+def _sql_counting() -> str:
+    """PostgreSQL: count and read in one statement (a data-modifying WITH), one round trip."""
+    return (
+        f"WITH counted AS ({_upsert()}) SELECT {_COLUMNS.format(count='counted.count')}, "
+        f"{_joins()} JOIN counted ON counted.certificate_id = c.id"
     )
 
 
@@ -132,32 +163,39 @@ def _date(value):
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def _counted_row_postgresql(now, token):
+    """One round trip, as a prepared statement: planning seven joined tables costs more than
+    running the plan, so each connection plans it once (psycopg's server-side binding)."""
+    import psycopg
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(_sql_counting(), [now, token], prepare=True)
+        return cursor.fetchone()
+
+
 def lookup(token: str) -> Record | None:
-    """Count one verification and read the certificate: two statements, no model built."""
+    """Count one verification and read the certificate, without building a model: one round
+    trip on PostgreSQL, an upsert and a read on SQLite (in-process, where round trips are free)."""
     if not token or len(token) != TOKEN_LENGTH:
         return None
-    tally, table = VerificationTally._meta.db_table, Certificate._meta.db_table
-    with connection.cursor() as cursor:
-        # One upsert counts (and finds the token); the WHERE also settles SQLite's parse of
-        # INSERT … SELECT … ON CONFLICT.
-        cursor.execute(
-            f"INSERT INTO {tally} (certificate_id, count, last_at) "  # noqa: S608
-            f"SELECT id, 1, %s FROM {table} WHERE token = %s "
-            f"ON CONFLICT (certificate_id) DO UPDATE SET count = {tally}.count + 1, "
-            f"last_at = excluded.last_at RETURNING count",
-            [timezone.now(), token],
-        )
-        counted = cursor.fetchone()
-        if counted is None:
-            return None
-        cursor.execute(_sql(), [token])
-        row = cursor.fetchone()
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        row = _counted_row_postgresql(now, token)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_upsert(), [now, token])
+            counted = cursor.fetchone()
+            if counted is None:
+                return None
+            cursor.execute(_sql(), [token])
+            row = cursor.fetchone()
+            row = row and (*row[:13], counted[1], *row[14:])
     if row is None:
         return None
     values = list(row)
     values[4], values[6] = _aware(values[4]), _aware(values[6])
     values[5], values[25] = _date(values[5]), _date(values[25])
-    values[13] = counted[0]
     return Record(*values)
 
 
