@@ -217,7 +217,7 @@ def test_every_bad_field_and_point_is_reported_at_once(lab, on_day):
     assert problems == {
         "instrument_name": ["最多 200 个字符（现有 201 个）。"],
         "measured_on": ["日期不能在未来。"],
-        "points[0].nominal": ["请输入数字。"],
+        "points[0].nominal": ["输入一个数字。"],
         "points[1].unit": ["未知的单位 块。"],
         "points[1].coverage_k": ["包含因子 k 是 1 到 10 之间的数。"],
         "points[2].extra": ["未知的字段。"],

@@ -66,12 +66,12 @@ def test_the_form_shows_every_problem_and_keeps_nothing(lab, on_day):
     response = _client(lab.performer).post("/certificates/new/", data)
     assert response.status_code == 422
     html = response.content.decode()
-    assert "此项为必填项" in html
+    assert "这个字段是必填项" in html
     assert not Job.objects.filter(serial_number="P-77").exists()
     data["instrument_name"] = "一般压力表"
     response = _client(lab.performer).post("/certificates/new/", data)
     html = response.content.decode()
-    assert "第 1 点 · 标称值：请输入数字。" in html
+    assert "第 1 点 · 标称值：输入一个数字。" in html
     assert "第 2 点 · 读数：每个读数都必须是数字。" in html
     assert not Job.objects.filter(serial_number="P-77").exists()
 

@@ -63,7 +63,7 @@ def test_a_standard_with_its_instrument_and_certificates(lab, call, world, issue
     assert call(world["users"]["sh_engineer"], "get", url).status_code == 404
     response = call(lab.performer, "patch", url, {"name": "", "exam_valid_until": "2026-01-01"})
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"field": "name", "message": "此项为必填项。"}]
+    assert response.json()["errors"] == [{"field": "name", "message": "这个字段是必填项。"}]
 
 
 def test_authorizations_through_the_api(lab, call):

@@ -40,7 +40,7 @@ def test_an_external_certificate_is_recorded_with_every_problem_listed(lab):
             issued_on=dt.date(2025, 9, 1), due_on=dt.date(2025, 8, 1),
         )  # fmt: skip
     assert caught.value.message_dict == {
-        "issuer": ["此项为必填项。"],
+        "issuer": ["这个字段是必填项。"],
         "number": ["最多 100 个字符（现有 101 个）。"],
         "due_on": ["有效期不能早于检定/校准日期。"],
     }
