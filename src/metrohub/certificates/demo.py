@@ -39,10 +39,10 @@ from metrohub.standards.models import (
 
 # kind of work: (line kind, measurand preferred, jobs per center)
 PLAN = [
-    (JobKind.VERIFICATION, ServiceKind.VERIFICATION, "压力", 12),
-    (JobKind.CALIBRATION, ServiceKind.CALIBRATION, "压力", 10),
-    (JobKind.TESTING, ServiceKind.TESTING, "", 8),
-    (JobKind.MEASUREMENT, ServiceKind.MEASUREMENT_REPORT, "", 8),
+    (JobKind.VERIFICATION, ServiceKind.VERIFICATION, "压力", 10),
+    (JobKind.CALIBRATION, ServiceKind.CALIBRATION, "压力", 8),
+    (JobKind.TESTING, ServiceKind.TESTING, "", 6),
+    (JobKind.MEASUREMENT, ServiceKind.MEASUREMENT_REPORT, "", 6),
 ]
 CUSTOMERS = {
     "500000": ["cq-auto", "cq-univ"],
@@ -129,7 +129,7 @@ def _center(world, center, today: dt.date, key, private) -> None:
         if line is None:
             continue
         for n in range(count):
-            failing = job_kind == JobKind.VERIFICATION and n % 6 == 5
+            failing = job_kind == JobKind.VERIFICATION and n % 5 == 4
             measured = today - dt.timedelta(days=150 - n * 11 - len(planned) % 7)
             job = Job(
                 center=center,
