@@ -58,15 +58,9 @@ def main() -> int:
     client.force_login(world["users"]["cq_regulator"])
     page_rps, page_n = rate(client, "/organisations/", args.seconds)
     bare_rps, bare_n = rate(Client(), "/bench-bare/", args.seconds)
-    print(
-        f"authenticated page /organisations/ (cq_regulator): {page_rps:8.1f} req/s ({page_n} requests)"
-    )
-    print(
-        f"bare Django view (same middleware stack):          {bare_rps:8.1f} req/s ({bare_n} requests)"
-    )
-    print(
-        f"ratio page/bare: {page_rps / bare_rps:.3f}  (the page costs {bare_rps / page_rps:.1f}x a bare view)"
-    )
+    print(f"authenticated page /organisations/ (cq_regulator): {page_rps:8.1f} req/s ({page_n} requests)")
+    print(f"bare Django view (same middleware stack):          {bare_rps:8.1f} req/s ({bare_n} requests)")
+    print(f"ratio page/bare: {page_rps / bare_rps:.3f}  (the page costs {bare_rps / page_rps:.1f}x a bare view)")
     return 0
 
 

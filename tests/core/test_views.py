@@ -46,8 +46,6 @@ def test_openapi_and_offline_docs(client, db):
 def test_nul_characters_are_refused_before_any_view(client, db):
     response = client.get("/api/v1/rulepacks", {"q": "a\x00b"})
     assert (response.status_code, response.json()["code"]) == (400, "bad_request")
-    body = client.post(
-        "/api/v1/organisations", data='{"name": "a\\u0000"}', content_type="application/json"
-    )
+    body = client.post("/api/v1/organisations", data='{"name": "a\\u0000"}', content_type="application/json")
     assert body.status_code == 400
     assert client.get("/deadline/", {"start": "2025-01-01\x00"}).status_code == 400

@@ -50,7 +50,5 @@ class RejectNulMiddleware:
 
         message = _("The request contains a NUL character, which no field accepts.")
         if request.path.startswith("/api/"):
-            return JsonResponse(
-                {"code": "bad_request", "message": message, "errors": []}, status=400
-            )
+            return JsonResponse({"code": "bad_request", "message": message, "errors": []}, status=400)
         return HttpResponseBadRequest(message)

@@ -32,17 +32,13 @@ def _daily_reminders() -> None:
 
 
 class Command(BaseCommand):
-    help = (
-        "Serve the site with a task worker and the daily reminders beside it (one-machine set-up)."
-    )
+    help = "Serve the site with a task worker and the daily reminders beside it (one-machine set-up)."
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args, addrport, **options):
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "metrohub", "db_worker", "--interval", "1"]
-        )
+        worker = subprocess.Popen([sys.executable, "-m", "metrohub", "db_worker", "--interval", "1"])
         atexit.register(worker.terminate)
         threading.Thread(target=_daily_reminders, name="daily-reminders", daemon=True).start()
         self.stdout.write(f"Task worker started (pid {worker.pid}); reminders run daily at 01:00.")
