@@ -17,6 +17,7 @@ ROLE_USERS = {
     "director": "cq_director",
     "expert": "expert1",
     "industry": "industry_user",
+    "staff": "cq_engineer",  # center staff of 重庆市计量质量检测研究院 (CQ-AUTO, CQ-INSTR)
 }
 ROLES = tuple(ROLE_USERS)
 

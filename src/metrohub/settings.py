@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "metrohub.alliances",
     "metrohub.sharing",
     "metrohub.enquiries",
+    "metrohub.standards",
+    "metrohub.certificates",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ from metrohub.alliances.api import router as alliances_router
 from metrohub.cases.api import router as cases_router
 from metrohub.catalogue.api import router as catalogue_router
 from metrohub.centers.api import router as centers_router
+from metrohub.certificates.api import router as certificates_router
+from metrohub.certificates.views_public import verify as verify_view
 from metrohub.core import views as core_views
 from metrohub.core.api import api
 from metrohub.enquiries.api import router as enquiries_router
@@ -20,6 +22,7 @@ from metrohub.panels.api import router as panels_router
 from metrohub.rulepacks.api import router as rulepacks_router
 from metrohub.search.api import router as search_router
 from metrohub.sharing.api import router as sharing_router
+from metrohub.standards.api import router as standards_router
 from metrohub.uncertainty.api import router as uncertainty_router
 
 api.add_router("/", accounts_router)
@@ -37,6 +40,8 @@ api.add_router("/", search_router)
 api.add_router("/", alliances_router)
 api.add_router("/", sharing_router)
 api.add_router("/", enquiries_router)
+api.add_router("/", standards_router)
+api.add_router("/", certificates_router)
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -57,6 +62,9 @@ urlpatterns = [
     path("alliances/", include("metrohub.alliances.urls")),
     path("sharing/", include("metrohub.sharing.urls")),
     path("enquiries/", include("metrohub.enquiries.urls")),
+    path("standards/", include("metrohub.standards.urls")),
+    path("certificates/", include("metrohub.certificates.urls")),
+    path("verify/<str:token>", verify_view, name="verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -32,6 +32,7 @@ def test_panel_pages_grid(check_grid, panel):
                     "expert": 403,  # a member of the sitting panel sees the case, draws nothing
                     "industry": 404,
                     "director": 404,
+                    "staff": 404,
                 },
                 403,
             ),

@@ -1,5 +1,6 @@
 import copy
 import json
+import math
 
 import pytest
 
@@ -208,3 +209,51 @@ def test_texts_of_a_budget_are_bounded(issue_budget):
     budget["title"] = "长" * 100_000
     assert _errors(budget) == [("title", "must not be longer than 2000 characters")]
     assert messages.render("too_long", {"maximum": 2000}, "zh-hans") == "不能超过 2000 个字符"
+# --- many points of one budget ------------------------------------------------------------------
+
+POINT_BUDGET = {
+    "measurands": [{"symbol": "E", "model": "X - S", "unit": "MPa"}],
+    "inputs": [
+        {
+            "symbol": "X",
+            "value": 0.0,
+            "uncertainty": {"distribution": "rectangular", "half_width": 0.005},
+        },
+        {"symbol": "S", "value": 0.0, "uncertainty": {"expanded": 0.002, "k": 2}},
+    ],
+}
+
+
+def test_evaluate_points_replaces_estimates_and_readings_per_point():
+    from metrohub.uncertainty import evaluate_points
+
+    result = evaluate_points(
+        POINT_BUDGET, [{"X": 1.004, "S": 1.0}, {"X": [2.01, 2.02, 2.03], "S": 2.0}]
+    )
+    assert result.values[:, 0].tolist() == pytest.approx([0.004, 0.02])
+    u_x = 0.005 / math.sqrt(3)
+    assert result.standard_uncertainties[0, 0] == pytest.approx(math.hypot(u_x, 0.001))
+    # readings 2.01, 2.02, 2.03: s = 0.01, u = s/sqrt(3), nu = 2
+    assert result.standard_uncertainties[1, 0] == pytest.approx(
+        math.hypot(0.01 / math.sqrt(3), 0.001)
+    )
+    assert result.dof[1, 0] == 2.0
+    single = evaluate(
+        {**POINT_BUDGET, "inputs": [{"symbol": "X", "observations": [2.01, 2.02, 2.03]},
+                                    {**POINT_BUDGET["inputs"][1], "value": 2.0}]},
+        method="gum",
+    )["measurands"][0]["gum"]  # fmt: skip
+    assert result.expanded_uncertainties[1, 0] == pytest.approx(single["expanded_uncertainty"])
+
+
+def test_evaluate_points_reports_every_bad_point():
+    from metrohub.uncertainty import evaluate_points
+
+    with pytest.raises(BudgetError) as caught:
+        evaluate_points(POINT_BUDGET, [{"X": "a"}, {"Y": 1.0}, {"X": [1.0]}, {"S": math.inf}])
+    assert caught.value.errors == [
+        ("points[0].X", "must be a finite number"),
+        ("points[1].Y", "unknown key"),
+        ("points[2].X", "needs at least 2 observations"),
+        ("points[3].S", "must be a finite number"),
+    ]

@@ -180,3 +180,62 @@ def test_welch_satterthwaite_ignores_infinite_and_zero_terms():
     nu = gum.welch_satterthwaite(math.sqrt(5.0), np.ones(3), cov, np.array([4.0, np.inf, 2.0]))
     assert nu == pytest.approx(25.0 / (1.0 / 4.0))
     assert math.isinf(gum.welch_satterthwaite(1.0, np.ones(1), np.eye(1), np.array([np.inf])))
+
+
+# --- many points in one call --------------------------------------------------------------------
+
+
+def _points(n, seed=3):
+    rng = np.random.default_rng(seed)
+    values = rng.uniform(1.0, 5.0, (n, 3))
+    us = values * rng.uniform(0.001, 0.05, (n, 3))
+    dofs = np.where(rng.random((n, 3)) < 0.5, math.inf, rng.integers(2, 30, (n, 3)))
+    return values, us, dofs
+
+
+@pytest.mark.parametrize("coverage", [{"k": 2.0}, {"probability": 0.95}, {"k": None}])
+@pytest.mark.parametrize("correlated", [False, True])
+def test_evaluate_many_equals_one_point_at_a_time(coverage, correlated):
+    model = compile_model(("A*B/C + sin(A)", "A - C"), ("A", "B", "C"), ("Y", "Z"))
+    values, us, dofs = _points(40)
+    if correlated:  # A and B correlated, and in half the points they share one nu (one term)
+        r = inputs.correlation_matrix([inputs.constant(s, 0) for s in "ABC"], {("A", "B"): 0.4})
+        dofs[::2, 1] = dofs[::2, 0]
+    else:
+        r = None
+    many = gum.evaluate_many(model, values, us, dofs, r, **coverage)
+    for p in range(len(values)):
+        xs = [
+            inputs.standard(
+                s, values[p, i], us[p, i], None if math.isinf(dofs[p, i]) else dofs[p, i]
+            )
+            for i, s in enumerate("ABC")
+        ]
+        alone = gum.evaluate(model, xs, r, **coverage).measurands
+        for j, m in enumerate(alone):
+            assert many.values[p, j] == pytest.approx(m.value, rel=1e-12)
+            assert many.standard_uncertainties[p, j] == pytest.approx(
+                m.standard_uncertainty, rel=1e-12
+            )
+            assert many.dof[p, j] == m.dof
+            assert many.k[p, j] == pytest.approx(m.k, rel=1e-12)
+            assert many.expanded_uncertainties[p, j] == pytest.approx(
+                m.expanded_uncertainty, rel=1e-12
+            )
+
+
+def test_evaluate_many_spreads_constant_sensitivities_and_shared_rows():
+    # Linear model: every derivative is a constant, lambdify returns plain numbers for them.
+    model = compile_model(("X - S",), ("X", "S"))
+    result = gum.evaluate_many(model, [[10.0, 9.5], [20.0, 19.0]], [0.3, 0.4])
+    assert result.values[:, 0].tolist() == [0.5, 1.0]
+    assert result.standard_uncertainties[:, 0].tolist() == pytest.approx([0.5, 0.5])
+    assert result.dof[:, 0].tolist() == [math.inf, math.inf]
+    assert result.expanded_uncertainties[:, 0].tolist() == pytest.approx([1.0, 1.0])
+
+
+def test_evaluate_many_marks_points_outside_the_model_domain():
+    model = compile_model(("log(X)",), ("X",))
+    result = gum.evaluate_many(model, [[1.0], [-1.0]], [0.1])
+    assert result.values[0, 0] == 0.0
+    assert math.isnan(result.values[1, 0])

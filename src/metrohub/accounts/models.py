@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     COMPETENT_AUTHORITY = "competent_authority", _("competent authority")
     APPLICANT = "applicant", _("applicant staff")
     CENTER_DIRECTOR = "center_director", _("center director")
+    CENTER_STAFF = "center_staff", _("center staff")
     EXPERT = "expert", _("expert")
     INDUSTRY_USER = "industry_user", _("industry user")
     PLATFORM_ADMIN = "platform_admin", _("platform administrator")

@@ -16,6 +16,8 @@ BUILDERS = [
     "metrohub.alliances.demo.build",
     "metrohub.sharing.demo.build",
     "metrohub.enquiries.demo.build",
+    "metrohub.standards.demo.build",
+    "metrohub.certificates.demo.build",
 ]
 
 

@@ -7,7 +7,7 @@ document (see docs/uncertainty.md); the pieces are usable on their own::
 """
 
 from . import gum, inputs, mcm, messages, report
-from .budget import Budget, BudgetError, evaluate, load_budget, parse_budget
+from .budget import Budget, BudgetError, evaluate, evaluate_points, load_budget, parse_budget
 from .model import Model, ModelError, compile_model
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "ModelError",
     "compile_model",
     "evaluate",
+    "evaluate_points",
     "gum",
     "inputs",
     "load_budget",

@@ -747,3 +747,74 @@ def _result_document(b: Budget, method: str, g: gum.GumResult, res: mcm.McmResul
 def dumps(result: dict, indent: int | None = 2) -> str:
     """JSON text of a result (non-ASCII units such as Ω kept readable)."""
     return json.dumps(result, ensure_ascii=False, indent=indent, allow_nan=False)
+
+
+# --- many points of one budget ------------------------------------------------------------------
+
+MAX_POINTS = 100_000
+
+
+def evaluate_points(budget: dict | Budget, points: list[dict[str, Any]]) -> gum.PointsResult:
+    """The GUM result of one budget at many points, in one vectorised call.
+
+    Each point maps input symbols to what changes at that point: a number replaces the input's
+    estimate (its uncertainty stays as budgeted), a list of readings replaces the input by a
+    Type A evaluation of them. Problems are reported with the point's index, every one at once
+    (``points[3].X: must be a finite number``).
+    """
+    b = budget if isinstance(budget, Budget) else parse_budget(budget)
+    c = _Checker()
+    rows = c.items(points, "points", maximum=MAX_POINTS)
+    if rows is None:
+        raise BudgetError(c.problems)
+    index = {x.symbol: i for i, x in enumerate(b.inputs)}
+    values = np.tile([x.value for x in b.inputs], (len(rows), 1))
+    us = np.tile([x.standard_uncertainty for x in b.inputs], (len(rows), 1))
+    dofs = np.tile([x.dof for x in b.inputs], (len(rows), 1))
+    readings: dict[tuple[int, int], tuple[list[int], list[list]]] = {}
+    for p, point in enumerate(rows):
+        if not isinstance(point, dict):
+            c.error(_join("points", p), "not_object")
+            continue
+        for symbol, given in point.items():
+            i = index.get(symbol)
+            if i is None:
+                c.error(_join(_join("points", p), symbol), "unknown_key")
+            elif type(given) in (float, int) and math.isfinite(given):
+                values[p, i] = given  # the common case, checked without building its path
+            elif isinstance(given, list) and not b.inputs[i].is_constant:
+                if _readings_ok(c, given, _join(_join("points", p), symbol)):
+                    group = readings.setdefault((i, len(given)), ([], []))
+                    group[0].append(p)
+                    group[1].append(given)
+            else:
+                c.error(_join(_join("points", p), symbol), "not_number")
+    if c.problems:
+        raise BudgetError(c.problems)
+    # Type A of every point's readings at once, per input and number of readings (GUM 4.2).
+    for (i, n), (where, data) in readings.items():
+        obs = np.asarray(data, dtype=float)
+        values[where, i] = obs.mean(axis=1)
+        us[where, i] = obs.std(axis=1, ddof=1) / math.sqrt(n)
+        dofs[where, i] = n - 1
+    result = gum.evaluate_many(
+        b.model, values, us, dofs, b.correlation, k=b.k, probability=b.probability
+    )  # fmt: skip
+    finite = np.isfinite(result.values) & np.isfinite(result.standard_uncertainties)
+    problems = [(_join("points", p), "not_computable", {}) for p in np.flatnonzero(~finite.all(1))]
+    if problems:
+        raise BudgetError(problems)
+    return result
+
+
+def _readings_ok(c: _Checker, given: list, where: str) -> bool:
+    if len(given) < 2:
+        c.error(where, "too_few_observations")
+        return False
+    if len(given) > MAX_OBSERVATIONS:
+        c.error(where, "too_many", maximum=MAX_OBSERVATIONS)
+        return False
+    if not all(type(v) in (float, int) and math.isfinite(v) for v in given):
+        c.error(where, "not_number")
+        return False
+    return True

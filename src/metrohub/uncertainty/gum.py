@@ -166,3 +166,104 @@ def _correlation(cov: np.ndarray, u: np.ndarray) -> np.ndarray:
     r[~np.isfinite(r)] = 0.0  # an exact measurand is uncorrelated with everything
     np.fill_diagonal(r, 1.0)
     return r
+
+
+# --- many points of one model -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PointsResult:
+    """The GUM evaluation of N points of one model: arrays of shape (N, m), m measurands."""
+
+    values: np.ndarray
+    standard_uncertainties: np.ndarray
+    dof_effective: np.ndarray  # inf where infinite
+    dof: np.ndarray  # truncated as JJF 1059.1 does
+    k: np.ndarray
+
+    @property
+    def expanded_uncertainties(self) -> np.ndarray:
+        return self.k * self.standard_uncertainties
+
+
+def _column(value, n_points: int) -> np.ndarray:
+    """A lambdified term is a scalar where it does not depend on the inputs: spread it."""
+    return np.broadcast_to(np.asarray(value, dtype=float), (n_points,))
+
+
+def evaluate_many(
+    model: Model,
+    values: np.ndarray,
+    uncertainties: np.ndarray,
+    dofs: np.ndarray | None = None,
+    correlation: np.ndarray | None = None,
+    k: float | None = None,
+    probability: float | None = None,
+) -> PointsResult:
+    """Evaluate N points of one model in one vectorised call.
+
+    ``values``, ``uncertainties`` and ``dofs`` are (N, n) arrays in the model's input order (or
+    (n,) rows shared by every point); ``correlation`` is the (n, n) matrix shared by the points.
+    Each point gets exactly what :func:`evaluate` gives it alone (same sensitivities, the same
+    Welch-Satterthwaite grouping, the same k); a point whose model value is not finite has NaN.
+    """
+    if k is not None and probability is not None:
+        raise ValueError("give k or probability, not both")
+    x = np.atleast_2d(np.asarray(values, dtype=float))
+    n_points, n_inputs = x.shape
+    u = np.broadcast_to(np.asarray(uncertainties, dtype=float), x.shape)
+    nu = np.broadcast_to(
+        np.asarray(np.inf if dofs is None else dofs, dtype=float), x.shape
+    )  # fmt: skip
+    m = len(model.measurands)
+    with np.errstate(all="ignore"):
+        flat = model.array_gradient(np)(*x.T)
+        terms = np.stack([_column(v, n_points) for v in flat], axis=1)
+        y = terms[:, :m]
+        jac = terms[:, m:].reshape(n_points, m, n_inputs)
+        if correlation is None:
+            variance = np.sum((jac * u[:, None, :]) ** 2, axis=2)
+            cov_x = None
+        else:
+            cov_x = np.asarray(correlation)[None, :, :] * u[:, :, None] * u[:, None, :]
+            variance = np.einsum("pmi,pij,pmj->pm", jac, cov_x, jac)
+        uc = np.sqrt(np.clip(variance, 0.0, None))
+        nu_eff = _welch_satterthwaite_many(uc, jac, u, nu, cov_x, correlation)
+    truncated = np.where(np.isinf(nu_eff), np.inf, np.maximum(1.0, np.floor(nu_eff + 1e-9)))
+    if probability is not None:
+        tail = (1.0 + probability) / 2.0
+        finite = np.where(np.isinf(truncated), 1.0, truncated)
+        factor = np.where(
+            np.isinf(truncated), special.ndtri(tail), special.stdtrit(finite, tail)
+        )  # fmt: skip
+    else:
+        factor = np.full_like(uc, k or DEFAULT_K)
+    return PointsResult(y, uc, nu_eff, truncated, factor)
+
+
+def _welch_satterthwaite_many(uc, jac, u, nu, cov_x, correlation) -> np.ndarray:
+    """:func:`welch_satterthwaite` for every point and measurand at once."""
+    n_inputs = u.shape[1]
+    denominator = np.zeros_like(uc)
+
+    def share(var, dof):
+        # (var / uc^2)^2 / nu, counted only where nu is finite and the term contributes
+        with np.errstate(all="ignore"):
+            term = (var / uc / uc) ** 2 / dof[:, None]
+        keep = np.isfinite(dof)[:, None] & (var != 0)
+        return np.where(keep, term, 0.0)
+
+    for group in correlated_groups(range(n_inputs), correlation):
+        separate = sum(share(jac[:, :, i] ** 2 * u[:, i : i + 1] ** 2, nu[:, i]) for i in group)
+        if len(group) > 1:
+            sub = np.ix_(range(len(u)), group, group)
+            joint_var = np.einsum(
+                "pmi,pij,pmj->pm", jac[:, :, group], cov_x[sub], jac[:, :, group]
+            )  # fmt: skip
+            joint = share(joint_var, nu[:, group[0]])
+            same = np.all(nu[:, group] == nu[:, group[:1]], axis=1)[:, None]
+            denominator = denominator + np.where(same, joint, separate)
+        else:
+            denominator = denominator + separate
+    with np.errstate(divide="ignore"):
+        return np.where((denominator == 0.0) | (uc == 0.0), np.inf, 1.0 / denominator)

@@ -235,6 +235,17 @@ class Model:
             )
         return self._array_cache[key]
 
+    def array_gradient(self, xp: Any = np):
+        """f(*input_arrays) -> [y_1..y_m, dy_1/dx_1 .. dy_m/dx_n] as arrays (or scalars where a
+        term is constant), for evaluating many points of one model in one call."""
+        key = ("gradient", getattr(xp, "__name__", id(xp)))
+        if key not in self._array_cache:
+            flat = list(self.expressions) + [d for row in self.jacobian for d in row]
+            self._array_cache[key] = sympy.lambdify(
+                self._symbols(), flat, modules=_array_modules(xp), cse=True
+            )
+        return self._array_cache[key]
+
     def _symbols(self) -> list[sympy.Symbol]:
         return [sympy.Symbol(name, real=True) for name in self.inputs]
 

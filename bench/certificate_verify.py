@@ -1,0 +1,279 @@
+"""The public verification page at national scale on PostgreSQL: p50/p99 and requests/s of
+/verify/<token> (and of GET /api/v1/verify/<token>) against a bare Django view, same process,
+same middleware stack, same run (target: p99 < 20 ms and at least 50 % of the bare view's rate).
+
+    scripts/with-postgres .venv/bin/python bench/certificate_verify.py --certificates 10000000
+
+The generator writes N issued certificates and their jobs with COPY (text built in chunks, the
+tables' secondary indexes and constraints dropped during the load and rebuilt once after it,
+foreign keys re-added NOT VALID), then VACUUM ANALYZE. Every generated certificate points to one of
+the demo world's real, signed DCC XML files, so each verification looks up its token among N rows,
+counts the verification (an UPDATE), reads the XML, hashes it and checks its Ed25519 signature.
+"""
+
+import argparse
+import base64
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "metrohub.settings")
+os.environ.setdefault("METROHUB_DATA_DIR", tempfile.mkdtemp(prefix="metrohub-bench-"))
+os.environ.setdefault("METROHUB_TASK_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import clear_url_caches, path  # noqa: E402
+
+import metrohub.urls  # noqa: E402
+from metrohub.centers.models import Center  # noqa: E402
+from metrohub.certificates.models import Certificate, Job  # noqa: E402
+from metrohub.core.demo import build_demo  # noqa: E402
+
+CHUNK = 50_000
+# Generated certificates have no PDF of their own (only the XML is read by a verification).
+PDF_PLACEHOLDER = "0" * 64
+TABLES = ("certificates_job", "certificates_certificate")  # the tally fills as tokens are scanned
+
+
+def bare(request):
+    return HttpResponse("ok")
+
+
+def _secondary(table: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """(constraints other than the primary key, with definitions), then plain index definitions."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype IN ('u', 'f', 'c')",
+            [table],
+        )
+        constraints = [(name, definition + (" NOT VALID" if kind == "f" else ""))
+                       for name, definition, kind in cursor.fetchall()]  # fmt: skip
+        names = {name for name, _ in constraints}
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+            "AND indexname NOT LIKE '%%_pkey'",
+            [table],
+        )
+        indexes = [definition for name, definition in cursor.fetchall() if name not in names]
+    return constraints, indexes
+
+
+def _copy(table: str, columns: list[str], lines) -> None:
+    raw = connection.connection  # psycopg's own connection
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        buffer, size = [], 0
+        for line in lines:
+            buffer.append(line)
+            size += 1
+            if size == CHUNK:
+                copy.write("".join(buffer))
+                buffer, size = [], 0
+        if buffer:
+            copy.write("".join(buffer))
+
+
+def generate(count: int) -> float:
+    """Write `count` issued certificates (and their jobs) after the demo world's; seconds taken."""
+    pool = list(
+        Certificate.objects.select_related("job").values(
+            "center_id", "customer_id", "kind", "xml", "xml_sha256", "signature",
+            "signing_key_id", "job__instrument_name", "job__method_code", "job__measurand",
+            "job__created_by_id",
+        )
+    )  # fmt: skip
+    codes = {c.pk: c.code for c in Center.objects.all()}
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM certificates_job")
+        first_job = cursor.fetchone()[0] + 1
+        cursor.execute("SELECT coalesce(max(id), 0) FROM certificates_certificate")
+        first_cert = cursor.fetchone()[0] + 1
+    saved = {table: _secondary(table) for table in TABLES}
+    with connection.cursor() as cursor:
+        for table, (constraints, indexes) in saved.items():
+            for name, _definition in constraints:
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            for definition in indexes:
+                cursor.execute(f'DROP INDEX "{definition.split()[2]}"')
+    now = dt.datetime.now(dt.UTC).isoformat()
+    job_columns = [
+        "id", "center_id", "customer_id", "kind", "state", "instrument_name", "instrument_model",
+        "serial_number", "manufacturer", "instrument_range", "accuracy", "measurand",
+        "method_code", "method_title", "location", "place", "environment_other", "measured_on",
+        "record_number", "decision_rule", "guard_band_factor", "conformity_requested", "remarks",
+        "amendment_reason", "created_by_id", "created_at", "updated_at", "performer_id",
+        "checker_id", "approver_id", "performed_at", "checked_at", "approved_at",
+    ]  # fmt: skip
+    kinds = {"verification_certificate": "verification", "verification_notice": "verification",
+             "calibration_certificate": "calibration", "test_report": "testing",
+             "measurement_report": "measurement"}  # fmt: skip
+
+    def plan():
+        sequence = {}
+        for i in range(count):
+            p = pool[i % len(pool)]
+            year = 2015 + (i // len(pool)) % 10
+            key = (p["center_id"], year)
+            sequence[key] = sequence.get(key, 0) + 1
+            yield i, p, year, sequence[key]
+
+    def jobs():
+        for i, p, year, seq in plan():
+            day = dt.date(year, 1 + seq % 12, 1 + seq % 28).isoformat()
+            user = p["job__created_by_id"]
+            yield (
+                f"{first_job + i}\t{p['center_id']}\t{p['customer_id']}\t{kinds[p['kind']]}\tissued\t"
+                f"{p['job__instrument_name']}\tM-{seq % 500}\tSN-{year}-{seq:07d}\t示例仪器制造有限公司\t\t\t"
+                f"{p['job__measurand']}\t{p['job__method_code']}\t\tlaboratory\t\t\t{day}\t\tsimple\t1.00\tf\t\t\t"
+                f"{user}\t{now}\t{now}\t{user}\t{user}\t{user}\t{now}\t{now}\t{now}\n"
+            )
+
+    cert_columns = [
+        "id", "job_id", "center_id", "customer_id", "number", "year", "sequence", "kind",
+        "status", "token", "issued_at", "pdf", "pdf_sha256", "xml", "xml_sha256", "signature",
+        "signing_key_id", "revoke_reason",
+    ]  # fmt: skip
+
+    def certificates():
+        for i, p, year, seq in plan():
+            token = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+            number = f"{codes[p['center_id']]}-{year}-{seq:07d}"
+            yield (
+                f"{first_cert + i}\t{first_job + i}\t{p['center_id']}\t{p['customer_id']}\t{number}\t"
+                f"{year}\t{seq}\t{p['kind']}\tvalid\t{token}\t{year}-06-01T08:00:00+00:00\t"
+                f"bench/placeholder.pdf\t{PDF_PLACEHOLDER}\t"
+                f"{p['xml']}\t{p['xml_sha256']}\t{p['signature']}\t{p['signing_key_id']}\t\n"
+            )
+
+    _copy("certificates_job", job_columns, jobs())
+    print(f"  jobs copied: {time.perf_counter() - start:.0f} s", flush=True)
+    _copy("certificates_certificate", cert_columns, certificates())
+    print(f"  certificates copied: {time.perf_counter() - start:.0f} s", flush=True)
+    with connection.cursor() as cursor:
+        for table, (constraints, indexes) in saved.items():
+            for definition in indexes:
+                cursor.execute(definition)
+            for name, definition in constraints:
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        for table in TABLES:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+    print(f"  indexes rebuilt: {time.perf_counter() - start:.0f} s", flush=True)
+    connection.connection.autocommit = True
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+    return time.perf_counter() - start
+
+
+def measure(client: Client, urls: list[str], seconds: float) -> tuple[float, float, float]:
+    """(requests/s, p50 ms, p99 ms) over `seconds`, cycling through `urls`."""
+    for url in urls[:50]:  # warm caches and connections
+        client.get(url)
+    times, started, i = [], time.perf_counter(), 0
+    while time.perf_counter() - started < seconds:
+        url = urls[i % len(urls)]
+        t0 = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - t0)
+        assert response.status_code == 200, (url, response.status_code)
+        i += 1
+    elapsed = time.perf_counter() - started
+    times.sort()
+    return len(times) / elapsed, statistics.median(times) * 1e3, times[int(len(times) * 0.99)] * 1e3
+
+
+def _sql_for_explain() -> str:
+    from metrohub.certificates.verification import _sql_counting
+
+    return _sql_counting()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--certificates", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--sample", type=int, default=20_000, help="distinct tokens requested")
+    parser.add_argument("--profile", action="store_true", help="cProfile the page's requests")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        print(
+            "run on PostgreSQL: scripts/with-postgres .venv/bin/python bench/certificate_verify.py"
+        )
+        return 2
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.METROHUB_DEMO_CASES = False
+    settings.METROHUB_VERIFY_RATE_PER_MINUTE = 10**9  # one client: the limit is not measured here
+    settings.ALLOWED_HOSTS = ["testserver"]
+    metrohub.urls.urlpatterns.append(path("bench-bare/", bare))
+    clear_url_caches()
+    call_command("migrate", verbosity=0)
+    if not Job.objects.exists():
+        build_demo()
+    have = Certificate.objects.count()
+    if have < args.certificates:
+        print(f"generating {args.certificates - have:,} certificates with COPY …", flush=True)
+        seconds = generate(args.certificates - have)
+        print(
+            f"generated in {seconds:.0f} s ({(args.certificates - have) / seconds:,.0f} certificates/s)"
+        )
+    total = Certificate.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id), max(id) FROM certificates_certificate WHERE pdf_sha256 = %s",
+                       [PDF_PLACEHOLDER])  # fmt: skip
+        low, high = cursor.fetchone()
+        cursor.execute(
+            "SELECT token FROM certificates_certificate WHERE id = ANY(%s)",
+            [random.Random(1).sample(range(low, high + 1), min(args.sample, high - low + 1))],
+        )
+        tokens = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('certificates_certificate'))")
+        size = cursor.fetchone()[0]
+    random.Random(2).shuffle(tokens)
+    client = Client()
+    if args.profile:
+        import cProfile
+        import pstats
+
+        with cProfile.Profile() as profiler:
+            measure(client, [f"/verify/{t}" for t in tokens[-2000:]], args.seconds)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "EXPLAIN ANALYZE " + _sql_for_explain(), [dt.datetime.now(dt.UTC), tokens[0]]
+            )
+            print("\n".join(row[0] for row in cursor.fetchall()))
+    page = measure(client, [f"/verify/{t}" for t in tokens], args.seconds)
+    api = measure(client, [f"/api/v1/verify/{t}" for t in tokens], args.seconds)
+    floor = measure(client, ["/bench-bare/"], args.seconds)
+    print(f"{total:,} certificates (table and indexes {size}); {len(tokens):,} distinct tokens")
+    for label, (rps, p50, p99) in (("verification page /verify/<token>", page),
+                                   ("verification API /api/v1/verify/<token>", api),
+                                   ("bare Django view (same middleware)", floor)):  # fmt: skip
+        print(f"{label:<42} {rps:8.1f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms")
+    print(
+        f"page: p99 {page[2]:.2f} ms (target < 20), {page[0] / floor[0]:.0%} of the bare view's rate (target >= 50 %)"
+    )
+    print(f"API:  p99 {api[2]:.2f} ms, {api[0] / floor[0]:.0%} of the bare view's rate")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CertificatesConfig(AppConfig):
+    name = "metrohub.certificates"
+    label = "certificates"
+    verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        from metrohub.core.navigation import NavItem, register
+
+        register(NavItem(_("Certificates"), "certificates:work", "certificates.work"))
+        register(NavItem(_("My certificates"), "certificates:mine", "certificates.view_mine"))

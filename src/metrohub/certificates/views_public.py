@@ -1,0 +1,34 @@
+"""The public verification page (/verify/<token>): no login, rate-limited, counted. A light page
+of its own (no navigation): it is what a QR code opens on a phone, and the platform's busiest
+public read."""
+
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
+from django.template import Context, engines
+from django.views.decorators.cache import never_cache
+
+from metrohub.certificates import verification
+from metrohub.certificates.pdf import TITLES
+
+
+def render(request, name: str, context: dict, status: int = 200) -> HttpResponse:
+    """Render without the site's context processors (navigation, messages, roles): the page
+    shows none of them, and at national scale they would cost more than the check itself."""
+    template = engines["django"].engine.get_template(name)
+    context = Context({**context, "request": request, "csrf_token": get_token(request)})
+    return HttpResponse(template.render(context), status=status)
+
+
+@never_cache
+def verify(request, token: str):
+    if not verification.allowed(request):
+        return render(request, "certificates/verify_throttled.html", {}, status=429)
+    found = verification.check(token)
+    if found is None:
+        raise Http404
+    record = found.record
+    return render(
+        request,
+        "certificates/verify.html",
+        {"check": found, "record": record, "title": TITLES[record.kind][0]},
+    )
