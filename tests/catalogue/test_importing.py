@@ -310,3 +310,11 @@ def test_a_csv_of_too_many_rows_is_refused(row):
     with pytest.raises(importing.FileError, match="100"):
         importing.read_rows(text.encode(), filename="x.csv", max_rows=100)
     assert len(importing.read_rows(text.encode(), filename="x.csv", max_rows=101)) == 101
+
+
+def test_json_export_writes_numbers_as_people_do(center, row):
+    given = row(90, instrument="导出用压力计", range_lower="100", range_upper="2000")
+    import_rows(actor=None, center=center, rows=[(2, given)])
+    line = CapabilityLine.objects.get(center=center, instrument="导出用压力计")
+    exported = importing.line_json(line)
+    assert (exported["range_lower"], exported["range_upper"]) == ("100", "2000")

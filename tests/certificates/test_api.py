@@ -14,7 +14,7 @@ import pytest
 import xmlschema
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
-from django.test import Client, override_settings
+from django.test import Client
 from PIL import Image
 from pypdf import PdfReader
 from pyzbar.pyzbar import decode
@@ -242,10 +242,13 @@ def test_drafts_are_the_centers_and_issued_certificates_the_customers(api, lab):
     assert response.status_code == 403
 
 
-@override_settings(METROHUB_VERIFY_RATE_PER_MINUTE=3)
-def test_verification_is_rate_limited(api, lab):
+def test_verification_is_rate_limited(api, lab, settings):
     from django.core.cache import cache
 
+    from metrohub.core.env import Rate
+
+    settings.METROHUB_RATE_LIMITS_ENABLED = True
+    settings.METROHUB_RATES = {**settings.METROHUB_RATES, "verification": Rate(3, 60)}
     cache.clear()
     issued = _issue(api, lab, "measurement")["certificate"]
     token = issued["links"]["verify"].rsplit("/", 1)[1]

@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from ninja.errors import HttpError
 
 from metrohub.certificates import services
 from metrohub.certificates.models import Certificate, CertificateKind, Job
+from metrohub.core.errors import DomainError
 from metrohub.eventlog.models import Event
 
 from .conftest import TODAY, job_data
@@ -200,7 +200,7 @@ def test_a_draft_changes_until_it_is_signed(lab, on_day):
     assert job.serial_number == "SN-0043"
     assert [p.error for p in job.points.all()] == ["0.01"]
     services.sign(actor=lab.performer, job=job, on=TODAY)
-    with pytest.raises(HttpError) as caught:
+    with pytest.raises(DomainError) as caught:
         services.update_job(actor=lab.performer, job=job, data={"serial_number": "X"})
     assert caught.value.status_code == 409
 
@@ -269,7 +269,7 @@ def test_a_budget_point_with_a_bad_value_is_named(lab, on_day):
         center=lab.center,
         data=job_data(lab, "calibration", budget=budget, points=points),
     )
-    assert problems == {"points[1].budget_values": ["Q: 未知的键"]}
+    assert problems == {"points[1].budget_values": ["Q: 未知的键；此处可用的键：S, X"]}
 
 
 # ------------------------------------------------------------------------------ after issue
@@ -281,7 +281,7 @@ def test_amendment_supersedes_the_certificate_it_replaces(issue, lab, on_day):
     assert job.replaces == original and job.state == Job.State.DRAFT
     assert job.points.count() == 2
     job = services.update_job(actor=lab.performer, job=job, data={"serial_number": "SN-0044"})
-    with pytest.raises(HttpError):  # one amendment at a time
+    with pytest.raises(DomainError):  # one amendment at a time
         services.amend(actor=lab.performer, certificate=original, reason="again")
     for person in (lab.performer, lab.checker, lab.director):
         job = services.sign(actor=person, job=job, on=TODAY)
@@ -290,7 +290,7 @@ def test_amendment_supersedes_the_certificate_it_replaces(issue, lab, on_day):
     assert original.status == Certificate.Status.SUPERSEDED
     assert new.replaces == original and new.number == "CQ-AUTO-2025-000002"
     assert new.job.serial_number == "SN-0044"
-    with pytest.raises(HttpError):
+    with pytest.raises(DomainError):
         services.amend(actor=lab.performer, certificate=original, reason="too late")
 
 
@@ -303,7 +303,7 @@ def test_revocation_records_its_reason_and_only_the_director_revokes(issue, lab,
     revoked = services.revoke(actor=lab.director, certificate=certificate, reason="样品混淆")
     assert revoked.status == Certificate.Status.REVOKED
     assert revoked.revoke_reason == "样品混淆" and revoked.revoked_by == lab.director
-    with pytest.raises(HttpError):
+    with pytest.raises(DomainError):
         services.revoke(actor=lab.director, certificate=certificate, reason="again")
 
 

@@ -209,6 +209,8 @@ def test_texts_of_a_budget_are_bounded(issue_budget):
     budget["title"] = "长" * 100_000
     assert _errors(budget) == [("title", "must not be longer than 2000 characters")]
     assert messages.render("too_long", {"maximum": 2000}, "zh-hans") == "不能超过 2000 个字符"
+
+
 # --- many points of one budget ------------------------------------------------------------------
 
 POINT_BUDGET = {
@@ -253,7 +255,7 @@ def test_evaluate_points_reports_every_bad_point():
         evaluate_points(POINT_BUDGET, [{"X": "a"}, {"Y": 1.0}, {"X": [1.0]}, {"S": math.inf}])
     assert caught.value.errors == [
         ("points[0].X", "must be a finite number"),
-        ("points[1].Y", "unknown key"),
+        ("points[1].Y", "unknown key; valid keys here: S, X"),
         ("points[2].X", "needs at least 2 observations"),
         ("points[3].S", "must be a finite number"),
     ]

@@ -192,8 +192,8 @@ def line_json(line) -> dict:
         "measurand": line.measurand,
         "instrument": line.instrument,
         "conditions": line.conditions,
-        "range_lower": str(line.range_lower.normalize()) if line.range_lower is not None else None,
-        "range_upper": str(line.range_upper.normalize()) if line.range_upper is not None else None,
+        "range_lower": decimal_text(line.range_lower),
+        "range_upper": decimal_text(line.range_upper),
         "unit": line.unit,
         "uncertainty": uncertainty_json(line),
         "accuracy": line.accuracy,
@@ -203,10 +203,13 @@ def line_json(line) -> dict:
     }
 
 
-def uncertainty_json(line) -> dict:
-    def text(value):
-        return format(value.normalize(), "f") if value is not None else None
+def decimal_text(value):
+    """A number as people write it: 100, not 1E+2 (what Decimal.normalize() prints alone)."""
+    return format(value.normalize(), "f") if value is not None else None
 
+
+def uncertainty_json(line) -> dict:
+    text = decimal_text
     return {
         "form": line.u_form,
         "value": text(line.u_value),

@@ -11,9 +11,7 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import Field
 
 from metrohub.centers.models import Center
@@ -21,6 +19,7 @@ from metrohub.certificates import services, verification
 from metrohub.certificates.models import Certificate, Job, SigningKey
 from metrohub.certificates.pdf import verify_url
 from metrohub.core.api import ERRORS, WRITE_ERRORS, ErrorOut, optional_auth
+from metrohub.core.ratelimit import rate_limited
 
 router = Router(tags=["certificates"])
 PUBLIC_ERRORS = {404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
@@ -449,9 +448,8 @@ def amend(request, ref: str, body: ReasonIn):
     response={200: VerificationOut, **PUBLIC_ERRORS},
     summary="Public check of a certificate by the token of its QR code (rate-limited)",
 )
+@rate_limited("verification")
 def verify(request, token: str):
-    if not verification.allowed(request):
-        raise HttpError(429, _("Too many verifications from this address; try again in a minute."))
     found = verification.check(token)
     if found is None:
         raise Http404
@@ -496,7 +494,7 @@ def verification_out(found: verification.Check) -> dict:
 @router.get(
     "/signing-keys",
     auth=optional_auth,
-    response={200: list[SigningKeyOut]},
+    response={200: list[SigningKeyOut], **PUBLIC_ERRORS},
     url_name="signing_keys",
     summary="The public keys of the DCC signatures, with the period each signed in",
 )

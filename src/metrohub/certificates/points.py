@@ -17,7 +17,7 @@ from scipy import special
 
 from metrohub.catalogue import units
 from metrohub.certificates.models import Conformity, DecisionRule, JobKind, Point
-from metrohub.standards.text import clean_text
+from metrohub.core.bounds import clean_text
 from metrohub.uncertainty import BudgetError, evaluate_points, parse_budget
 from metrohub.uncertainty.report import format_k, plain, round_significant, to_decimal
 

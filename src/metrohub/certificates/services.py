@@ -36,12 +36,12 @@ from metrohub.certificates.models import (
     Point,
 )
 from metrohub.core.api import Conflict
+from metrohub.core.bounds import clean_text, raise_if
 from metrohub.eventlog.services import append_event
 from metrohub.organisations.models import Organisation
 from metrohub.standards.models import MeasurementStandard, Step
 from metrohub.standards.scope import directed_centers, staffed_centers, visible_centers
 from metrohub.standards.services import canonical_method
-from metrohub.standards.text import clean_text, raise_if
 from metrohub.uncertainty import BudgetError, parse_budget
 
 TEXT_FIELDS = {  # field: (max length, required)

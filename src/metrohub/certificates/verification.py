@@ -1,7 +1,8 @@
 """The public check of a certificate by the token in its QR code: its status, its key data, the
 SHA-256 of its PDF and XML, and whether the stored XML still matches its detached signature.
 
-It is public, so it is rate-limited per client address, and every check is counted. It is also
+It is public, so it is rate-limited (the "verification" rate of metrohub.core.ratelimit), and
+every check is counted. It is also
 the platform's busiest read at national scale (one scan per instrument handed over), so it reads
 what it shows with one hand-written query and counts with one UPDATE, without building models.
 """
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -28,30 +28,7 @@ from metrohub.certificates.models import (
 )
 from metrohub.organisations.models import Organisation
 
-RATE_PER_MINUTE = 60
 TOKEN_LENGTH = 43  # secrets.token_urlsafe(32)
-
-
-def rate_per_minute() -> int:
-    return int(getattr(settings, "METROHUB_VERIFY_RATE_PER_MINUTE", RATE_PER_MINUTE))
-
-
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def allowed(request) -> bool:
-    """False once the address has asked more than the rate this minute (fixed window)."""
-    window = int(timezone.now().timestamp() // 60)
-    key = f"verify-rate:{client_address(request)}:{window}"
-    if cache.add(key, 1, timeout=120):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=120)
-        return True
-    return count <= rate_per_minute()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
-from ninja.errors import HttpError
 
 from metrohub.certificates import guards, services
 from metrohub.certificates.forms import (
@@ -27,6 +26,7 @@ from metrohub.certificates.forms import (
 )
 from metrohub.certificates.models import Certificate, Job
 from metrohub.certificates.pdf import TITLES
+from metrohub.core.errors import DomainError
 from metrohub.core.permissions import permission_required
 from metrohub.standards.history import rows
 from metrohub.standards.models import MeasurementStandard
@@ -158,7 +158,7 @@ def edit(request, pk: int):
             services.update_job(actor=request.user, job=job, data=data)
         except ValidationError as exc:
             _apply_errors(form, formset, exc)
-        except HttpError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
             return redirect("certificates:job", pk=job.pk)
         else:
@@ -212,7 +212,7 @@ def sign(request, pk: int):
         for errors in exc.message_dict.values():
             for message in errors:
                 messages.error(request, message)
-    except HttpError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         if job.state == Job.State.ISSUED:
@@ -284,7 +284,7 @@ def revoke(request, number: str):
         )
     except ValidationError as exc:
         messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
-    except HttpError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The certificate has been revoked."))
@@ -306,7 +306,7 @@ def amend(request, number: str):
         )
     except ValidationError as exc:
         messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
-    except HttpError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from metrohub.certificates import verification
 from metrohub.certificates.pdf import TITLES
+from metrohub.core.ratelimit import rate_limited
 
 
 def render(request, name: str, context: dict, status: int = 200) -> HttpResponse:
@@ -20,9 +21,8 @@ def render(request, name: str, context: dict, status: int = 200) -> HttpResponse
 
 
 @never_cache
+@rate_limited("verification")
 def verify(request, token: str):
-    if not verification.allowed(request):
-        return render(request, "certificates/verify_throttled.html", {}, status=429)
     found = verification.check(token)
     if found is None:
         raise Http404

@@ -53,24 +53,40 @@ def collect(checks: dict) -> dict:
 
 
 def texts(fields: dict[str, tuple[object, int]], *, required=()) -> dict[str, str]:
-    """Each field's text, stripped; a ValidationError naming every field that is not text, is
-    longer than its limit, or is required and empty. None counts as empty."""
-    errors: dict[str, list[str]] = {}
-    clean: dict[str, str] = {}
+    """Each field's text, bounded as `bounded_text` bounds one; a ValidationError naming every
+    field that is not text, is too long, holds what no database stores, or is required and
+    empty. None counts as empty."""
+    checks = {}
     for name, (value, limit) in fields.items():
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            errors[name] = [_("Give text.")]
-            continue
-        value = value.strip()
-        if len(value) > limit:
-            errors[name] = [
-                _("At most %(n)d characters (%(got)d given).") % {"n": limit, "got": len(value)}
-            ]
-        elif not value and name in required:
-            errors[name] = [_("Required.")]
-        clean[name] = value
+        if value is not None and not isinstance(value, str):
+            checks[name] = _not_text(name)
+        else:
+            checks[name] = _bounded(value, name, limit, name in required)
+    return collect(checks)
+
+
+def _bounded(value, field, limit, required):
+    return lambda: bounded_text(value, field=field, limit=limit, required=required)
+
+
+def _not_text(field):
+    def refuse():
+        raise ValidationError({field: [_("Give text.")]})
+
+    return refuse
+
+
+def clean_text(errors: dict, field: str, value, max_length: int, *, required=False) -> str:
+    """`bounded_text` for services that gather every field's messages in `errors` before
+    refusing once (with `raise_if`): the value, or '' with its messages added."""
+    try:
+        return texts({field: (value, max_length)}, required=(field,) if required else ())[field]
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+        return ""
+
+
+def raise_if(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
-    return clean

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from metrohub.accounts.models import RoleAssignment, User
 from metrohub.catalogue.documents import DocumentCodeError, parse_document_code
+from metrohub.core.bounds import clean_text, raise_if
 from metrohub.eventlog.services import append_event
 from metrohub.standards.models import (
     Authorization,
@@ -26,7 +27,6 @@ from metrohub.standards.models import (
     Step,
 )
 from metrohub.standards.scope import STAFF_ROLES, directed_centers, staffed_centers
-from metrohub.standards.text import clean_text, raise_if
 
 DUE_SOON_DAYS = 30
 REMINDER_DAYS = (30, 7)

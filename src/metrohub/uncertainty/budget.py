@@ -779,7 +779,11 @@ def evaluate_points(budget: dict | Budget, points: list[dict[str, Any]]) -> gum.
         for symbol, given in point.items():
             i = index.get(symbol)
             if i is None:
-                c.error(_join(_join("points", p), symbol), "unknown_key")
+                c.error(
+                    _join(_join("points", p), symbol),
+                    "unknown_key",
+                    allowed=", ".join(sorted(index)),
+                )
             elif type(given) in (float, int) and math.isfinite(given):
                 values[p, i] = given  # the common case, checked without building its path
             elif isinstance(given, list) and not b.inputs[i].is_constant:
