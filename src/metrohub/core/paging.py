@@ -13,9 +13,9 @@ CAP = 10_000
 
 
 class BoundedPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, cap: int = CAP, **kwargs):
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.cap = cap
+        self.cap = cap or CAP
 
     @cached_property
     def count(self) -> int:
@@ -28,6 +28,6 @@ class BoundedPaginator(Paginator):
         return self.count > self.cap
 
 
-def bounded_page(queryset, per_page: int, number, *, cap: int = CAP):
+def bounded_page(queryset, per_page: int, number, *, cap: int | None = None):
     """One page of `queryset` (ordered), counted up to `cap` rows."""
     return BoundedPaginator(queryset, per_page, cap=cap).get_page(number)
