@@ -135,3 +135,14 @@ def test_worklist_reads_the_most_urgent_cases_not_the_whole_scope(world, client_
     assert shown == [made[0].pk, made[1].pk, *newest]
     assert 'data-testid="worklist-more"' in html
     assert len(loaded) <= 5 + 10, len(loaded)
+
+
+def test_case_list_api_pages_the_newest_first(world, client_for):
+    made = _cases(world, 7)
+    client = client_for("regulator")
+    newest = sorted((c.pk for c in made), reverse=True)
+    first = client.get("/api/v1/cases?limit=3").json()
+    second = client.get("/api/v1/cases?limit=3&offset=3").json()
+    assert [c["id"] for c in first] == newest[:3]
+    assert [c["id"] for c in second] == newest[3:6]
+    assert client.get("/api/v1/cases?limit=1001").status_code == 422
