@@ -38,6 +38,7 @@ def test_list_pages_count_a_bounded_number_of_rows(world, client_for, role, url)
     assert counts, url  # the page is counted ...
     for sql in counts:  # ... within a LIMIT
         assert re.search(rf"LIMIT {paging.CAP + 1}\b", sql), sql
+        assert "ORDER BY" not in sql, sql  # a sort of millions of rows before the limit
 
 
 def test_bounded_paginator_says_there_are_more(world, client_for, monkeypatch):

@@ -19,8 +19,8 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # COUNT over a LIMIT subquery: stops after cap + 1 rows
-        return self.object_list[: self.cap + 1].count()
+        # COUNT over a LIMIT subquery, unordered: stops after cap + 1 rows, sorts nothing
+        return self.object_list.order_by()[: self.cap + 1].count()
 
     @property
     def bounded(self) -> bool:
