@@ -306,7 +306,11 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the national size")
     parser.add_argument("--rounds", type=int, default=20, help="requests per page")
     parser.add_argument("--measure-only", action="store_true")
-    parser.add_argument("--only", default="", help="measure only pages whose label contains this")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="measure only pages whose label contains one of these (comma-separated)",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("run on PostgreSQL: scripts/with-postgres .venv/bin/python bench/national.py")
@@ -322,7 +326,7 @@ def main() -> int:
         print(f"world built in {time.perf_counter() - started:.0f} s", flush=True)
     print("world: " + ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in world.items()))  # fmt: skip
     print(f"load average before measuring: {os.getloadavg()}")
-    pages = [p for p in PAGES if args.only in p[0]]
+    pages = [p for p in PAGES if any(part in p[0] for part in args.only.split(","))]
     rows = measure(pages, args.rounds)
     print(f"load average after measuring: {os.getloadavg()}")
     print("\n| page | path | p50 ms | p95 ms | queries |\n| --- | --- | --- | --- | --- |")
