@@ -29,6 +29,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import bulk  # noqa: E402  (bench/bulk.py, beside this script)
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -41,7 +42,6 @@ from metrohub.centers.models import Center  # noqa: E402
 from metrohub.certificates.models import Certificate, Job  # noqa: E402
 from metrohub.core.demo import build_demo  # noqa: E402
 
-CHUNK = 50_000
 # Generated certificates have no PDF of their own (only the XML is read by a verification).
 PDF_PLACEHOLDER = "0" * 64
 TABLES = ("certificates_job", "certificates_certificate")  # the tally fills as tokens are scanned
@@ -49,43 +49,6 @@ TABLES = ("certificates_job", "certificates_certificate")  # the tally fills as 
 
 def bare(request):
     return HttpResponse("ok")
-
-
-def _secondary(table: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """(constraints other than the primary key, with definitions), then plain index definitions."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype IN ('u', 'f', 'c')",
-            [table],
-        )
-        constraints = [(name, definition + (" NOT VALID" if kind == "f" else ""))
-                       for name, definition, kind in cursor.fetchall()]  # fmt: skip
-        names = {name for name, _ in constraints}
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
-            "AND indexname NOT LIKE '%%_pkey'",
-            [table],
-        )
-        indexes = [definition for name, definition in cursor.fetchall() if name not in names]
-    return constraints, indexes
-
-
-def _copy(table: str, columns: list[str], lines) -> None:
-    raw = connection.connection  # psycopg's own connection
-    with (
-        raw.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
-    ):
-        buffer, size = [], 0
-        for line in lines:
-            buffer.append(line)
-            size += 1
-            if size == CHUNK:
-                copy.write("".join(buffer))
-                buffer, size = [], 0
-        if buffer:
-            copy.write("".join(buffer))
 
 
 def generate(count: int) -> float:
@@ -99,18 +62,10 @@ def generate(count: int) -> float:
     )  # fmt: skip
     codes = {c.pk: c.code for c in Center.objects.all()}
     start = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT coalesce(max(id), 0) FROM certificates_job")
-        first_job = cursor.fetchone()[0] + 1
-        cursor.execute("SELECT coalesce(max(id), 0) FROM certificates_certificate")
-        first_cert = cursor.fetchone()[0] + 1
-    saved = {table: _secondary(table) for table in TABLES}
-    with connection.cursor() as cursor:
-        for table, (constraints, indexes) in saved.items():
-            for name, _definition in constraints:
-                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-            for definition in indexes:
-                cursor.execute(f'DROP INDEX "{definition.split()[2]}"')
+    first_job, first_cert = (
+        bulk.next_id("certificates_job"),
+        bulk.next_id("certificates_certificate"),
+    )
     now = dt.datetime.now(dt.UTC).isoformat()
     job_columns = [
         "id", "center_id", "customer_id", "kind", "state", "instrument_name", "instrument_model",
@@ -161,25 +116,13 @@ def generate(count: int) -> float:
                 f"{p['xml']}\t{p['xml_sha256']}\t{p['signature']}\t{p['signing_key_id']}\t\n"
             )
 
-    _copy("certificates_job", job_columns, jobs())
-    print(f"  jobs copied: {time.perf_counter() - start:.0f} s", flush=True)
-    _copy("certificates_certificate", cert_columns, certificates())
-    print(f"  certificates copied: {time.perf_counter() - start:.0f} s", flush=True)
-    with connection.cursor() as cursor:
-        for table, (constraints, indexes) in saved.items():
-            for definition in indexes:
-                cursor.execute(definition)
-            for name, definition in constraints:
-                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-        for table in TABLES:
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-            )
+    with bulk.suspended(TABLES):
+        bulk.copy("certificates_job", job_columns, jobs())
+        print(f"  jobs copied: {time.perf_counter() - start:.0f} s", flush=True)
+        bulk.copy("certificates_certificate", cert_columns, certificates())
+        print(f"  certificates copied: {time.perf_counter() - start:.0f} s", flush=True)
     print(f"  indexes rebuilt: {time.perf_counter() - start:.0f} s", flush=True)
-    connection.connection.autocommit = True
-    with connection.cursor() as cursor:
-        for table in TABLES:
-            cursor.execute(f"VACUUM (ANALYZE) {table}")
+    bulk.vacuum(TABLES)
     return time.perf_counter() - start
 
 

@@ -89,3 +89,60 @@ def test_case_detail_does_not_grow_with_its_rows(world, client_for, django_asser
     assert _count(client, f"/api/v1/cases/{case.pk}") == api_few
     with django_assert_max_num_queries(few):
         client.get(url)
+
+
+def test_worklist_reads_the_most_urgent_cases_not_the_whole_scope(world, client_for, monkeypatch):
+    """A national regulator has thousands of cases: the page loads the worklist's most urgent
+    cases and one page of the case list, however many cases the scope holds."""
+    import re
+
+    from django.db.models.signals import post_init
+
+    from metrohub.cases import views
+    from metrohub.cases.services import worklists
+
+    monkeypatch.setattr(worklists, "LIMIT", 5)
+    monkeypatch.setattr(views, "CASES_PER_PAGE", 10)
+    made = _cases(world, 12)
+    Case.objects.filter(pk__in=[c.pk for c in made]).update(state="formal_review")
+    for case, start in ((made[1], dt.date(2025, 3, 3)), (made[0], dt.date(2025, 3, 1))):
+        Obligation.objects.create(
+            case=case,
+            code="supplement_period",
+            deadline=store_deadline(start=start, count=7, unit="days", rule="chongqing@2024:x"),
+            kind="maximum",
+            article="第十一条",
+            responsible_role="programme_regulator",
+            opened_by="test",
+        )
+    client = client_for("regulator")
+    client.get("/cases/")
+    loaded = []
+
+    def count(sender, instance, **kwargs):
+        loaded.append(instance.pk)
+
+    post_init.connect(count, sender=Case)
+    try:
+        response = client.get("/cases/")
+    finally:
+        post_init.disconnect(count, sender=Case)
+    html = response.content.decode()
+    table = html[html.index('data-testid="worklist"') : html.index("</table>", html.index('data-testid="worklist"'))]  # fmt: skip
+    shown = [int(pk) for pk in re.findall(r'href="/cases/(\d+)/"', table)]
+    # the overdue ones first (the earlier due date first), then the newest
+    newest = sorted((c.pk for c in made[2:]), reverse=True)[:3]
+    assert shown == [made[0].pk, made[1].pk, *newest]
+    assert 'data-testid="worklist-more"' in html
+    assert len(loaded) <= 5 + 10, len(loaded)
+
+
+def test_case_list_api_pages_the_newest_first(world, client_for):
+    made = _cases(world, 7)
+    client = client_for("regulator")
+    newest = sorted((c.pk for c in made), reverse=True)
+    first = client.get("/api/v1/cases?limit=3").json()
+    second = client.get("/api/v1/cases?limit=3&offset=3").json()
+    assert [c["id"] for c in first] == newest[:3]
+    assert [c["id"] for c in second] == newest[3:6]
+    assert client.get("/api/v1/cases?limit=1001").status_code == 422

@@ -4,6 +4,8 @@ against a plain Python reference, so both runs of the suite hold both backends t
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from metrohub.catalogue import search as search_module
 from metrohub.catalogue.lines import fold
@@ -184,3 +186,55 @@ def test_structured_query_relative_need_and_temperature(world):
         uncertainty_relative=True,
     )
     assert relative and all(m.uncertainty <= 1.0 for m in relative)
+
+
+@pytest.mark.parametrize(
+    "filters", [Filters(), Filters(area="thermal"), Filters(kind="calibration")]
+)
+@pytest.mark.parametrize("number", [1, 2, 4])
+def test_capped_browsing_pages_are_the_first_lines_in_browsing_order(
+    world, monkeypatch, filters, number
+):
+    """Without a query and beyond the cap (the landing page of a national catalogue), the pages
+    are walked center by center and are exactly the first lines by center code, area, measurand."""
+    monkeypatch.setattr(search_module, "SEARCH_CAP", 10)
+    lines = [
+        line
+        for line in CapabilityLine.objects.filter(status="published").select_related("center")
+        if (not filters.area or line.area == filters.area)
+        and (not filters.kind or line.kind == filters.kind)
+    ]
+    reference = [
+        line.pk
+        for line in sorted(lines, key=lambda x: (x.center.code, x.area, x.measurand_key, x.pk))
+    ]
+    assert len(reference) > 10
+    page = search_page(filters, page=number, page_size=3, with_facets=False)
+    assert (page.count, page.count_exact, page.pages) == (10, False, 4)
+    assert [line.pk for line in page.lines] == reference[(number - 1) * 3 : min(number * 3, 10)]
+
+
+def test_capped_landing_page_walks_an_index_instead_of_sorting_every_line(world, monkeypatch):
+    """At a million lines, sorting them all for the landing page took the time of the page: every
+    query ordering the lines must be answered by an index, without a Sort node."""
+    if connection.vendor != "postgresql":
+        pytest.skip("plans are read on PostgreSQL")
+    monkeypatch.setattr(search_module, "SEARCH_CAP", 10)
+    with CaptureQueriesContext(connection) as queries:
+        search_page(Filters(), page=2, page_size=3, with_facets=False)
+    ordered = [
+        q["sql"]
+        for q in queries
+        # the queries that choose the page (a few fetched rows are then read by id)
+        if "ORDER BY" in q["sql"] and "LIMIT" in q["sql"] and "catalogue_capabilityline" in q["sql"]
+    ]
+    assert ordered
+    with connection.cursor() as cursor:
+        # a toy table: make sorting as dear as over a million lines, so the plan shows whether
+        # an index can give the order at all
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        for sql in ordered:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Sort" not in plan, plan

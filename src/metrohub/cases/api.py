@@ -179,6 +179,9 @@ class ListIn(Schema):
     state: str = Field("", max_length=32)
     rulepack: str = Field("", max_length=40)
     overdue: bool | None = None
+    # a page of the newest first: a national regulator sees thousands of cases
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 class ObjectionIn(Schema):
@@ -615,7 +618,7 @@ def list_cases(request, filters: Query[ListIn]):
         cases = cases.filter(state=filters.state)
     if filters.rulepack:
         cases = cases.filter(rulepack_code=filters.rulepack)
-    out = [summary(c) for c in cases[:1000]]
+    out = [summary(c) for c in cases[filters.offset : filters.offset + filters.limit]]
     if filters.overdue is not None:
         out = [c for c in out if c["overdue"] == filters.overdue]
     return out

@@ -30,23 +30,29 @@ from metrohub.cases.forms import (
     posted_rows,
 )
 from metrohub.cases.models import Material, Milestone, Objection
+from metrohub.cases.services import worklists
 from metrohub.cases.services.taskbooks import AREA_CHOICES
 from metrohub.core.errors import SHOWN_ON_PAGE, DomainError, into_form, page_message
+from metrohub.core.paging import bounded_page
 from metrohub.core.permissions import permission_required
 from metrohub.core.ratelimit import rate_limited
 from metrohub.core.uploads import read_upload
 from metrohub.eventlog.services import history
 
+CASES_PER_PAGE = 50
+
 
 @permission_required("cases.view_cases")
 def worklist(request):
     items = services.worklist(request.user)
-    cases = services.cases_for(request.user).prefetch_related("obligations__deadline")[:200]
+    # every case in scope, a page at a time (a national regulator sees thousands)
+    cases = bounded_page(services.cases_for(request.user), CASES_PER_PAGE, request.GET.get("page"))
     return render(
         request,
         "cases/worklist.html",
         {
             "items": items,
+            "more": len(items) >= worklists.LIMIT,
             "cases": cases,
             "can_file": request.user.has_perm("cases.file_case"),
             "invited": services.invitations_for(request.user).filter(state="invited").count(),

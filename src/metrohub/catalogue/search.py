@@ -300,8 +300,10 @@ def search_page(
     pages = max(1, -(-count // page_size))
     number = min(max(1, page), pages)
     offset = (number - 1) * page_size
-    if exact or not terms:
+    if exact:
         ids = list(ranked(matches, terms).values_list("pk", flat=True)[offset : offset + page_size])
+    elif not terms:
+        ids = _browse(matches, min(offset + page_size, count))[offset:]
     else:
         ids = _walk(matches, terms[0], min(offset + page_size, count))[offset:]
     by_id = CapabilityLine.objects.select_related("center").in_bulk(ids)
@@ -353,6 +355,22 @@ def _walk(matches: QuerySet, first: list[str], need: int) -> list[int]:
     rest = matches.exclude(_any("measurand_key__contains", first))
     for cnas in (True, False):
         ids += rest.filter(cnas=cnas).order_by("pk").values_list("pk", flat=True)[: need - len(ids)]
+        if len(ids) >= need:
+            break
+    return ids
+
+
+def _browse(matches: QuerySet, need: int) -> list[int]:
+    """The ids of the first `need` lines in browsing order (center code, area, measurand, id),
+    center by center along the (center, status, area, measurand, id) index: the landing page of a
+    million-line catalogue reads a page of one center, not a sort of every line."""
+    ids: list[int] = []
+    for center_id in list(Center.objects.order_by("code").values_list("pk", flat=True)):
+        ids += (
+            matches.filter(center_id=center_id)
+            .order_by("area", "measurand_key", "pk")
+            .values_list("pk", flat=True)[: need - len(ids)]
+        )
         if len(ids) >= need:
             break
     return ids

@@ -33,6 +33,8 @@ class Event(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["subject", "seq"], name="event_chain_position")
         ]
+        # the event log page lists the newest first: walked by index, not sorted
+        indexes = [models.Index(fields=["-recorded_at", "-id"], name="eventlog_newest")]
         verbose_name = _("event")
         verbose_name_plural = _("events")
 

@@ -1,9 +1,9 @@
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 
 from metrohub.accounts.models import Role
 from metrohub.accounts.roles import holds
+from metrohub.core.paging import bounded_page
 from metrohub.core.permissions import permission_required
 from metrohub.eventlog.models import Event
 from metrohub.organisations.scope import organisations_for
@@ -22,5 +22,5 @@ def events_for(user):
 @permission_required("eventlog.view_events")
 def event_list(request):
     events = events_for(request.user).select_related("actor").order_by("-recorded_at", "-pk")
-    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    page = bounded_page(events, 100, request.GET.get("page"))
     return render(request, "eventlog/list.html", {"page": page})
