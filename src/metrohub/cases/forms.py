@@ -293,6 +293,7 @@ RECORD_LABELS = {
     "letter": _("Letter (number and summary)"),
     "guidance_record": _("Record of the on-site guidance"),
     "hearing_record": _("Record of the hearing"),
+    "findings": _("Findings (one per line)"),
 }
 CONCLUSION_LABELS = {
     "recommend": _("recommend"),
@@ -309,6 +310,7 @@ TEXTAREAS = {
     "guidance_record",
     "hearing_record",
     "letter",
+    "findings",
 }
 
 
