@@ -137,9 +137,10 @@ def test_the_list_pages_in_constant_queries(client_for, world, django_assert_max
     with django_assert_max_num_queries(20) as few:
         page = regulator.get("/annual-reports/")
     assert page.status_code == 200
+    baseline = len(few.captured_queries)
     for year in range(2000, 2012):
         report_case(world, year=str(year))
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(baseline):
         page = regulator.get("/annual-reports/")
     html = page.content.decode()
     assert html.count("data-case=") == 13

@@ -250,6 +250,15 @@ class TextForm(forms.Form):
     )
 
 
+class EventReportForm(forms.Form):
+    occurred_on = forms.DateField(
+        label=_("The day the event occurred"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    text = forms.CharField(
+        label=_("The event, in writing"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
+    )
+
+
 class SelfCheckForm(forms.Form):
     met = forms.CharField(
         label=_("Checklist items met"),

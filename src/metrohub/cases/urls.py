@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/self-check/", views.self_check, name="self_check"),
     path("<int:pk>/supervisor-report/", views.supervisor_report, name="supervisor_report"),
     path("<int:pk>/version/", views.move_version, name="move_version"),
+    path("<int:pk>/reports/<str:code>/", views.event_report, name="event_report"),
     path("<int:pk>/task-book/", views.task_book, name="task_book"),
     path("<int:pk>/application.pdf", views.application_pdf, name="application_pdf"),
     path(

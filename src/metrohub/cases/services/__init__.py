@@ -39,7 +39,12 @@ from metrohub.cases.services.obligations import waive_obligation
 from metrohub.cases.services.preconditions import PRECONDITIONS
 from metrohub.cases.services.records import RECORDS, normalise_document_number
 from metrohub.cases.services.reminders import REMINDER_DAYS, RemindResult, remind
-from metrohub.cases.services.reports import file_supervisor_report, record_self_check, report_event
+from metrohub.cases.services.reports import (
+    event_reports,
+    file_supervisor_report,
+    record_self_check,
+    report_event,
+)
 from metrohub.cases.services.scope import (
     AUTHORITY_ROLES,
     case_roles,
@@ -96,6 +101,7 @@ __all__ = [
     "open_case",
     "open_due",
     "editable_stages",
+    "event_reports",
     "file_objection",
     "file_supervisor_report",
     "get_case",
