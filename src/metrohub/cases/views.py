@@ -15,12 +15,12 @@ from metrohub.accounts.roles import holds
 from metrohub.cases import application, services
 from metrohub.cases.api import decision_file, file_response
 from metrohub.cases.forms import (
-    EventReportForm,
     ROW_LISTS,
     SCALARS,
     AnswerForm,
     ApplicationFormForm,
     CaseNewForm,
+    EventReportForm,
     MaterialForm,
     ObjectionForm,
     SelfCheckForm,
