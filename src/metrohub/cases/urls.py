@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("new/", views.case_new, name="new"),
     path("notices/", views.notice_list, name="notices"),
+    path("inspections/", views.inspection_coverage, name="inspections"),
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/<int:pk>/<str:answer>/", views.answer_invitation, name="answer_invitation"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),

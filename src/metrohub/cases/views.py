@@ -503,6 +503,27 @@ def event_report(request, pk: int, code: str):
     )
 
 
+@permission_required("cases.view_cases")
+def inspection_coverage(request):
+    """The regulators' view of the year's inspections: which centers are not inspected yet."""
+    from metrohub.cases.services.inspections import coverage
+
+    if not holds(request.user, Role.DISTRICT_REGULATOR, Role.PROGRAMME_REGULATOR):
+        raise PermissionDenied
+    year = request.GET.get("year", "")[:4]
+    year = int(year) if year.isdigit() else services.today().year
+    rows = coverage(request.user, year)
+    return render(
+        request,
+        "cases/inspections.html",
+        {
+            "year": year,
+            "rows": rows,
+            "missing": sum(1 for r in rows if not r["inspections"]),
+        },
+    )
+
+
 def notice_list(request):
     from metrohub.cases.services.notices import regulators
 
