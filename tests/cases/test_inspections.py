@@ -49,3 +49,43 @@ def test_the_district_sees_the_centers_not_inspected(center, client_for, api, cl
             )
         ]
     )
+
+
+def test_the_coverage_reads_in_constant_queries(
+    world, client_for, clock, django_assert_max_num_queries
+):
+    from metrohub.cases.models import Case
+    from metrohub.centers.models import Center
+
+    def establish(center):
+        Case.objects.create(
+            rulepack_code="chongqing",
+            rulepack_version="2024",
+            state="established",
+            filed_on=dt.date(2024, 1, 2),
+            applicant=center.host,
+            jurisdiction=world["jurisdictions"]["500000"],
+            district=world["jurisdictions"]["500112"],
+            center=center,
+            center_name=center.name,
+        )
+
+    clock.set(2026, 3, 2)
+    district = client_for("district")
+    establish(world["centers"]["CQ-AUTO"])
+    with django_assert_max_num_queries(30) as few:
+        district.get("/cases/inspections/")
+    baseline = len(few.captured_queries)
+    for i in range(6):
+        center = Center.objects.create(
+            code=f"CQ-T{i}",
+            name=f"重庆市测试{i}号产业计量测试中心",
+            host=world["centers"]["CQ-AUTO"].host,
+            jurisdiction=world["jurisdictions"]["500000"],
+            level="municipal",
+            status="established",
+        )
+        establish(center)
+    with django_assert_max_num_queries(baseline):
+        html = district.get("/cases/inspections/").content.decode()
+    assert 'data-count="7"' in html
