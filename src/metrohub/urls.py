@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from metrohub.accounts.api import router as accounts_router
 from metrohub.alliances.api import router as alliances_router
+from metrohub.annualreports.api import router as annualreports_router
 from metrohub.cases.api import router as cases_router
 from metrohub.catalogue.api import router as catalogue_router
 from metrohub.centers.api import router as centers_router
@@ -42,6 +43,7 @@ api.add_router("/", sharing_router)
 api.add_router("/", enquiries_router)
 api.add_router("/", standards_router)
 api.add_router("/", certificates_router)
+api.add_router("/", annualreports_router)
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -72,5 +74,6 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("guides/", include("metrohub.guides.urls")),
     path("search/", include("metrohub.search.urls")),
+    path("annual-reports/", include("metrohub.annualreports.urls")),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "core/favicon.svg")),
 ]

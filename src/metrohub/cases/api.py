@@ -24,9 +24,19 @@ KEY = Header(None, alias="Idempotency-Key", max_length=200, min_length=1)
 
 
 class CaseIn(Schema):
-    rulepack: str = Field(..., min_length=1, max_length=40, description="pack code, e.g. chongqing")
-    kind: Literal["center-application"] = "center-application"
-    center_name: str = Field(..., min_length=1, max_length=200)
+    rulepack: str = Field(
+        "", max_length=40, description="pack code, e.g. chongqing (establishment only)"
+    )
+    kind: str = Field(
+        "establishment",
+        min_length=1,
+        max_length=32,
+        description="establishment, or a kind of the pack's procedures (annual_report, inspection…)",
+    )
+    center: str | None = Field(
+        None, max_length=32, description="the center's code (kinds other than establishment)"
+    )
+    center_name: str = Field("", max_length=200, description="establishment only")
     center_name_en: str = Field("", max_length=200)
     industry_domain: str = Field(
         "", max_length=64, description="a service field code (GET /industry-fields)"
@@ -146,6 +156,10 @@ class DefectsOut(Schema):
 class CaseSummaryOut(Schema):
     id: int
     kind: str
+    kind_name: str
+    center_code: str | None
+    schedule: str
+    period: str
     rulepack: str
     rulepack_version: str
     state: str
@@ -176,6 +190,7 @@ class CaseOut(CaseSummaryOut):
 
 
 class ListIn(Schema):
+    kind: str = Field("", max_length=32)
     state: str = Field("", max_length=32)
     rulepack: str = Field("", max_length=40)
     overdue: bool | None = None
@@ -485,6 +500,10 @@ def summary(case: Case) -> dict:
     return {
         "id": case.pk,
         "kind": case.kind,
+        "kind_name": pack.kind_name(case.kind)[0],
+        "center_code": case.center.code if case.center else None,
+        "schedule": case.schedule,
+        "period": case.period,
         "rulepack": case.rulepack_code,
         "rulepack_version": case.rulepack_version,
         "state": case.state,
@@ -508,7 +527,9 @@ def detail(case: Case, user) -> dict:
         "district": case.district.code if case.district else None,
         "co_builders": [o.name for o in case.co_builders.all()],
         "form": case.form_data,
-        "gaps": [vars(g) for g in application.gaps(case, needs_table=needs_table)],
+        "gaps": [vars(g) for g in application.gaps(case, needs_table=needs_table)]
+        if case.is_establishment
+        else [],
         "center": case.center.code if case.center else None,
         "obligations": [obligation_out(o) for o in case.obligations.select_related("deadline")],
         "events": [
@@ -599,6 +620,7 @@ def create_case(request, body: CaseIn, idempotency_key: str | None = KEY):
         actor=request.user,
         rulepack=body.rulepack,
         kind=body.kind,
+        center=body.center,
         center_name=body.center_name,
         center_name_en=body.center_name_en,
         industry_domain=body.industry_domain,
@@ -614,6 +636,8 @@ def create_case(request, body: CaseIn, idempotency_key: str | None = KEY):
 @router.get("/cases", response={200: list[CaseSummaryOut], **ERRORS}, summary="Cases I may see")
 def list_cases(request, filters: Query[ListIn]):
     cases = services.cases_for(request.user).prefetch_related("obligations__deadline")
+    if filters.kind:
+        cases = cases.filter(kind=filters.kind)
     if filters.state:
         cases = cases.filter(state=filters.state)
     if filters.rulepack:

@@ -250,6 +250,15 @@ class TextForm(forms.Form):
     )
 
 
+class EventReportForm(forms.Form):
+    occurred_on = forms.DateField(
+        label=_("The day the event occurred"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    text = forms.CharField(
+        label=_("The event, in writing"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
+    )
+
+
 class SelfCheckForm(forms.Form):
     met = forms.CharField(
         label=_("Checklist items met"),
@@ -293,6 +302,7 @@ RECORD_LABELS = {
     "letter": _("Letter (number and summary)"),
     "guidance_record": _("Record of the on-site guidance"),
     "hearing_record": _("Record of the hearing"),
+    "findings": _("Findings (one per line)"),
 }
 CONCLUSION_LABELS = {
     "recommend": _("recommend"),
@@ -309,6 +319,7 @@ TEXTAREAS = {
     "guidance_record",
     "hearing_record",
     "letter",
+    "findings",
 }
 
 

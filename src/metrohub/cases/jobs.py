@@ -5,9 +5,18 @@ import datetime as dt
 from metrohub.jobs.registry import daily_job
 
 
-@daily_job("remind", at=dt.time(1, 0), description="reminders 7 and 1 days ahead; overdue marked")
+@daily_job(
+    "remind",
+    at=dt.time(1, 0),
+    description="duties due opened; reminders 7 and 1 days ahead; overdue marked",
+)
 def remind():
+    from metrohub.cases.services import open_due
     from metrohub.cases.services import remind as send_reminders
 
+    # duties first: an obligation opened today is reminded of today
+    opened = open_due()
     result = send_reminders()
-    return f"reminded {result.reminded}, marked overdue {result.overdue}"
+    return (
+        f"duties opened {len(opened)}, reminded {result.reminded}, marked overdue {result.overdue}"
+    )

@@ -13,12 +13,14 @@ from metrohub.organisations.models import Jurisdiction, Organisation
 
 
 class Case(models.Model):
-    class Kind(models.TextChoices):
-        CENTER_APPLICATION = "center-application", _("application for a center")
+    #: the establishment procedure; the other kinds are the pack's [[procedures]]
+    ESTABLISHMENT = "establishment"
 
-    kind = models.CharField(
-        _("kind"), max_length=32, choices=Kind.choices, default=Kind.CENTER_APPLICATION
-    )
+    kind = models.CharField(_("kind"), max_length=32, default=ESTABLISHMENT, db_index=True)
+    #: the duty schedule that opened the case, and the period it is for (a year, a cycle's due
+    #: date): the pair is unique per center, so the daily job never opens a duty twice
+    schedule = models.CharField(_("duty schedule"), max_length=64, blank=True)
+    period = models.CharField(_("period"), max_length=16, blank=True)
     rulepack_code = models.CharField(_("rule pack"), max_length=32)
     rulepack_version = models.CharField(_("rule pack version"), max_length=16)
     state = models.CharField(_("stage"), max_length=32, db_index=True)
@@ -69,6 +71,13 @@ class Case(models.Model):
     class Meta:
         ordering = ["-pk"]
         indexes = [models.Index(fields=["rulepack_code", "state"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["center", "schedule", "period"],
+                condition=~models.Q(schedule=""),
+                name="one_case_per_duty_and_period",
+            )
+        ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
 
@@ -88,7 +97,11 @@ class Case(models.Model):
     def pack(self):
         from metrohub.rulepacks.services import registry
 
-        return registry().get(self.rulepack_code, self.rulepack_version)
+        return registry().get(self.rulepack_code, self.rulepack_version).for_kind(self.kind)
+
+    @property
+    def is_establishment(self) -> bool:
+        return self.kind == self.ESTABLISHMENT
 
 
 class CoBuilderConsent(models.Model):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("new/", views.case_new, name="new"),
     path("notices/", views.notice_list, name="notices"),
+    path("inspections/", views.inspection_coverage, name="inspections"),
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/<int:pk>/<str:answer>/", views.answer_invitation, name="answer_invitation"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/self-check/", views.self_check, name="self_check"),
     path("<int:pk>/supervisor-report/", views.supervisor_report, name="supervisor_report"),
     path("<int:pk>/version/", views.move_version, name="move_version"),
+    path("<int:pk>/reports/<str:code>/", views.event_report, name="event_report"),
     path("<int:pk>/task-book/", views.task_book, name="task_book"),
     path("<int:pk>/application.pdf", views.application_pdf, name="application_pdf"),
     path(

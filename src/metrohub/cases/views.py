@@ -20,6 +20,7 @@ from metrohub.cases.forms import (
     AnswerForm,
     ApplicationFormForm,
     CaseNewForm,
+    EventReportForm,
     MaterialForm,
     ObjectionForm,
     SelfCheckForm,
@@ -143,6 +144,9 @@ def case_detail(request, pk: int):
         if uploadable and not pack.stage(case.state).terminal
         else None,
         "can_answer": Role.PROGRAMME_REGULATOR in roles,
+        "event_reports": [e for e in pack.event_reports if {e.role, e.to_role} & roles]
+        if case.is_establishment
+        else [],
         "answer_form": AnswerForm(),
         "can_supervise": Role.DISTRICT_REGULATOR in roles and bool(case.supervisor),
         "supervisor_form": TextForm(),
@@ -462,6 +466,68 @@ def supervisor_report(request, pk: int):
         except SHOWN_ON_PAGE as exc:
             messages.error(request, page_message(exc))
     return redirect("cases:detail", pk=case.pk)
+
+
+@permission_required("cases.view_cases")
+def event_report(request, pk: int, code: str):
+    """A reportable event (Shanghai 五(二): a major event, in writing within 5 working days):
+    the center reports it; everyone acting for the case sees the reports, late ones flagged."""
+    case = services.get_case(request.user, pk)
+    report = next((e for e in case.pack.event_reports if e.code == code), None)
+    if report is None:
+        raise Http404
+    may_report = report.role in services.case_roles(request.user, case)
+    form = EventReportForm(request.POST if request.method == "POST" and may_report else None)
+    if request.method == "POST" and not may_report:
+        raise PermissionDenied
+    if form.is_bound and form.is_valid():
+        try:
+            services.report_event(
+                actor=request.user,
+                case=case,
+                code=code,
+                occurred_on=form.cleaned_data["occurred_on"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            into_form(form, exc)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The report is recorded."))
+            return redirect("cases:event_report", pk=case.pk, code=code)
+    return render(
+        request,
+        "cases/event_report.html",
+        {
+            "case": case,
+            "report": report,
+            "deadline": case.pack.deadline(report.deadline) if report.deadline else None,
+            "rows": services.event_reports(case, code),
+            "form": form if may_report else None,
+        },
+    )
+
+
+@permission_required("cases.view_cases")
+def inspection_coverage(request):
+    """The regulators' view of the year's inspections: which centers are not inspected yet."""
+    from metrohub.cases.services.inspections import coverage
+
+    if not holds(request.user, Role.DISTRICT_REGULATOR, Role.PROGRAMME_REGULATOR):
+        raise PermissionDenied
+    year = request.GET.get("year", "")[:4]
+    year = int(year) if year.isdigit() else services.today().year
+    rows = coverage(request.user, year)
+    return render(
+        request,
+        "cases/inspections.html",
+        {
+            "year": year,
+            "rows": rows,
+            "missing": sum(1 for r in rows if not r["inspections"]),
+        },
+    )
 
 
 def notice_list(request):

@@ -31,7 +31,8 @@ def rule_pack(center):
     outside the procedure) the latest pack of its province; None where there is none."""
     from metrohub.rulepacks.services import registry
 
-    case = center.cases.order_by("-pk").first() if center.pk else None
+    # the establishment case: the center's later cases (annual reports…) answer to it too
+    case = center.cases.filter(kind="establishment").order_by("-pk").first() if center.pk else None
     if case is not None:
         return case.pack
     province = center.province().code

@@ -69,6 +69,16 @@ STAGE_CODES: tuple[str, ...] = (
     "failed",
     "withdrawn",
     "revoked",
+    # the procedures after establishment (annual reports, inspections, reviews…)
+    "open",
+    "submitted",
+    "returned",
+    "accepted",
+    "inspected",
+    "follow_up",
+    "assessed",
+    "concluded",
+    "closed",
 )
 
 #: Conditions the procedure engine evaluates before it lets a transition happen.
@@ -120,6 +130,7 @@ RECORDS: dict[str, str] = {
     "guidance_record": "the record of on-site guidance",
     "objection_answers": "the answer to each objection",
     "hearing_record": "the record of the hearing",
+    "findings": "the findings of an inspection, item by item of the checklist",
 }
 
 NOT_GIVEN_ZH = "原文未给出"
@@ -289,7 +300,9 @@ class Deadline(GivenText):
     kind: Literal["maximum", "minimum"] = "maximum"
     indicative: bool = False
     anchor: Code
-    anchor_kind: Literal["transition", "event"] = "transition"
+    #: "schedule": the obligation a duty schedule opens with the case (its due date is the
+    #: schedule's; count and unit say nothing then)
+    anchor_kind: Literal["transition", "event", "schedule"] = "transition"
     extend_holiday: bool = False
     next_working_day: bool = False
     include_start: bool = False
@@ -301,7 +314,7 @@ class Deadline(GivenText):
             raise ValueError(
                 "next_working_day: extend_holiday and next_working_day exclude each other"
             )
-        if self.count is None and self.set_by is None:
+        if self.count is None and self.set_by is None and self.anchor_kind != "schedule":
             raise ValueError("count: required unless set_by names the role that sets it")
         if self.count_min is not None and (self.count is None or self.count_min > self.count):
             raise ValueError("count_min: must not exceed count")
@@ -545,6 +558,99 @@ class Reapplication(_Model):
         return self
 
 
+# ------------------------------------------------------------- life after establishment
+
+#: The establishment procedure is the pack's top-level stages and transitions; other kinds are
+#: declared under [[procedures]].
+ESTABLISHMENT = "establishment"
+
+#: How a duty schedule falls due (docs/lifecycle.md describes each).
+SCHEDULE_RULES: dict[str, str] = {
+    "yearly_by_date": "every year by a fixed date",
+    "yearly_per_district": "every year, for each center, by its district bureau",
+    "years_after_event": "N years after an event (and every N years after)",
+    "before_period_ends": "before a period (a deadline of the establishment) ends",
+    "within_working_days_of_event": "within N working days of an event the center reports",
+    "at_least_per_year": "at least N times a year",
+}
+
+
+class ProcedureKind(Rule):
+    """A procedure besides establishment, about a center (annual report, inspection, review…):
+    its own stages, transitions, materials and deadlines, run by the same engine."""
+
+    code: Annotated[str, Field(pattern=_CODE, max_length=32)]
+    name_zh: NonBlank
+    name_en: NonBlank
+    #: who may open a case of this kind by hand (the schedules open the others)
+    filed_by: list[RoleCode] = []
+    #: the center statuses a case of this kind may concern
+    center_status: list[Literal["preparing", "established"]] = ["established"]
+    stages: Annotated[list[Stage], Field(min_length=1)]
+    transitions: Annotated[list[Transition], Field(min_length=1)]
+    materials: list[Material] = []
+    deadlines: list[Deadline] = []
+
+
+class DutySchedule(Rule):
+    """When the platform opens a case (or counts a duty) by itself; every one cites its article.
+
+    A schedule that opens a case names its ``procedure`` kind and the ``deadline`` of that kind
+    whose obligation the opened case carries; its due date is computed by the schedule's rule."""
+
+    code: Code
+    name_zh: NonBlank
+    name_en: NonBlank
+    rule: Literal[tuple(SCHEDULE_RULES)]  # type: ignore[valid-type]
+    procedure: Annotated[str, Field(pattern=_CODE, max_length=32)] | None = None
+    responsible: RoleCode
+    applies_to: Literal["construction", "established", "construction_and_established"] = (
+        "established"
+    )
+    due_month: Annotated[int, Field(ge=1, le=12)] | None = None
+    due_day: Annotated[int, Field(ge=1, le=31)] | None = None
+    years: Annotated[int, Field(ge=1, le=50)] | None = None
+    event: Literal["established", "event_report"] | None = None
+    event_report: Code | None = None
+    period_deadline: Code | None = None
+    count: Annotated[int, Field(ge=1)] | None = None
+    min_count: Annotated[int, Field(ge=1)] | None = None
+    #: how many days before its due date the platform opens the case (a platform choice: the
+    #: seeds give none; docs/lifecycle.md)
+    opens_days_before: Annotated[int, Field(ge=0, le=366)] = 30
+    #: a due date on a rest day moves to the next working day
+    next_working_day: bool = True
+    #: the platform acts on it (opens cases); false: declared, counted elsewhere
+    opens_case: bool = True
+
+    @model_validator(mode="after")
+    def _rule_fields(self):
+        need = {
+            "yearly_by_date": ("due_month", "due_day"),
+            "yearly_per_district": ("due_month", "due_day"),
+            "years_after_event": ("years", "event"),
+            "before_period_ends": ("period_deadline",),
+            "within_working_days_of_event": ("count", "event_report"),
+            "at_least_per_year": ("min_count",),
+        }[self.rule]
+        for name in need:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name}: required by rule '{self.rule}'")
+        if self.due_month is not None:
+            try:
+                dt.date(2023, self.due_month, self.due_day or 0)
+            except ValueError as exc:
+                raise ValueError(f"due_day: {exc}") from exc
+        if self.opens_case and self.procedure is None:
+            raise ValueError("procedure: a schedule that opens cases names the kind it opens")
+        if self.rule in ("within_working_days_of_event", "at_least_per_year") and self.opens_case:
+            raise ValueError(
+                "opens_case: an event's report opens its own obligation and yearly counts are "
+                "kept by the alliance's activities; set opens_case = false"
+            )
+        return self
+
+
 # --------------------------------------------------------------------------------------- pack
 
 
@@ -569,6 +675,8 @@ class RulePack(_Model):
     service_fields: list[ServiceField] = []
     capabilities: Capabilities | None = None
     reapplication: Reapplication = Reapplication(note="No bar is set.")
+    procedures: list[ProcedureKind] = []
+    duty_schedules: list[DutySchedule] = []
     notes: list[str] = []
 
     # --- convenience for the engine -----------------------------------------------------------
@@ -620,8 +728,46 @@ class RulePack(_Model):
             out.extend(i for i in group if i.enumeration == code)
         return out
 
+    def kinds(self) -> list[str]:
+        return [ESTABLISHMENT, *(p.code for p in self.procedures)]
+
+    def procedure(self, code: str) -> ProcedureKind:
+        return _find(self.procedures, "code", code, "procedure")
+
+    def kind_name(self, code: str) -> tuple[str, str]:
+        if code == ESTABLISHMENT:
+            return ("中心筹建与验收", "establishment of a center")
+        p = self.procedure(code)
+        return (p.name_zh, p.name_en)
+
+    def for_kind(self, code: str) -> RulePack:
+        """The pack as the engine sees it for a case of kind `code`: the kind's stages,
+        transitions, materials and deadlines in place of the establishment's."""
+        if code == ESTABLISHMENT:
+            return self
+        # keyed by identity and holding the pack, so an id is never reused while cached
+        cache = _KIND_VIEWS.setdefault(id(self), (self, {}))[1]
+        if code not in cache:
+            p = self.procedure(code)
+            cache[code] = self.model_copy(
+                update={
+                    "stages": p.stages,
+                    "transitions": p.transitions,
+                    "materials": p.materials,
+                    "deadlines": p.deadlines,
+                    "acceptance_scoring": None,
+                }
+            )
+        return cache[code]
+
+    def schedule(self, code: str) -> DutySchedule:
+        return _find(self.duty_schedules, "code", code, "duty schedule")
+
     def to_public_dict(self) -> dict:
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+_KIND_VIEWS: dict[int, tuple[RulePack, dict[str, RulePack]]] = {}
 
 
 def _find(items, attr, value, what):
@@ -719,7 +865,7 @@ def cross_reference_errors(pack: RulePack) -> list[tuple[str, str]]:
                 err(f"{k}.anchor", f"unknown transition '{d.anchor}'")
             elif d.code not in transitions[d.anchor].opens:
                 err(f"{k}.anchor", f"transition '{d.anchor}' does not list '{d.code}' in opens")
-        elif d.anchor not in events:
+        elif d.anchor_kind == "event" and d.anchor not in events:
             err(f"{k}.anchor", f"unknown event '{d.anchor}' (declare it under [[event_reports]])")
         role_ref(f"{k}.set_by", d.set_by)
         role_ref(f"{k}.responsible", d.responsible)
@@ -782,6 +928,75 @@ def cross_reference_errors(pack: RulePack) -> list[tuple[str, str]]:
     if pack.periodic_review is not None:
         role_ref("periodic_review.role", pack.periodic_review.role)
 
+    _lifecycle_errors(pack, err)
+    _graph_errors(pack, initial, err)
+    return errors
+
+
+def _lifecycle_errors(pack: RulePack, err) -> None:
+    """The procedure kinds checked as packs of their own; the schedules' references."""
+    codes = Counter(p.code for p in pack.procedures)
+    for i, p in enumerate(pack.procedures):
+        if p.code == ESTABLISHMENT or codes[p.code] > 1:
+            err(f"procedures[{i}].code", f"duplicate procedure kind '{p.code}'")
+        view = pack.model_copy(
+            update={
+                "stages": p.stages,
+                "transitions": p.transitions,
+                "materials": p.materials,
+                "deadlines": p.deadlines,
+                "procedures": [],
+                "duty_schedules": [],
+                "enumerations": [],
+                "conditions": [],
+                "revocation_grounds": [],
+                "acceptance_scoring": None,
+                "annual_duties": [],
+                "event_reports": [],
+                "supervision": [],
+                "periodic_review": None,
+                "plan_targets": [],
+                "figures": [],
+                "service_fields": [],
+            }
+        )
+        for key, msg in cross_reference_errors(view):
+            err(f"procedures[{i}].{key}", msg)
+        for j, r in enumerate(p.filed_by):
+            if r not in {x.code for x in pack.roles}:
+                err(f"procedures[{i}].filed_by[{j}]", f"unknown role '{r}'")
+    kinds = {p.code: p for p in pack.procedures}
+    events = {e.code for e in pack.event_reports}
+    base_deadlines = {d.code for d in pack.deadlines}
+    seen: set[str] = set()
+    for i, s in enumerate(pack.duty_schedules):
+        k = f"duty_schedules[{i}]"
+        if s.code in seen:
+            err(f"{k}.code", f"duplicate code '{s.code}'")
+        seen.add(s.code)
+        if s.procedure is not None and s.procedure not in kinds:
+            err(f"{k}.procedure", f"unknown procedure kind '{s.procedure}'")
+        if s.procedure in kinds and s.opens_case:
+            anchored = {
+                d.code: d.anchor
+                for d in kinds[s.procedure].deadlines
+                if d.anchor_kind == "schedule"
+            }
+            if anchored.get(s.code) != s.code:
+                err(
+                    f"{k}.code",
+                    f"procedure '{s.procedure}' declares no deadline '{s.code}' anchored on this "
+                    "schedule for the obligation it opens",
+                )
+        if s.event_report is not None and s.event_report not in events:
+            err(f"{k}.event_report", f"unknown event report '{s.event_report}'")
+        if s.period_deadline is not None and s.period_deadline not in base_deadlines:
+            err(f"{k}.period_deadline", f"unknown deadline '{s.period_deadline}'")
+        if s.responsible not in {r.code for r in pack.roles}:
+            err(f"{k}.responsible", f"unknown role '{s.responsible}'")
+
+
+def _graph_errors(pack: RulePack, initial: list[int], err) -> None:
     # every stage reachable from the initial one; every non-terminal stage has a way out
     if len(initial) == 1:
         start = pack.stages[initial[0]].code
@@ -804,4 +1019,3 @@ def cross_reference_errors(pack: RulePack) -> list[tuple[str, str]]:
                     f"stages[{i}]",
                     f"stage '{s.code}' is neither terminal nor steady but no transition leaves it",
                 )
-    return errors

@@ -8,7 +8,8 @@
 - `transitions` — `take_transition`, the only way a case changes state;
 - `obligations` — deadlines opened, closed, waived; `idempotency` — API retries act once;
 - `filing`, `materials`, `notices`, `reports` — what actors file besides transitions;
-- `worklists`, `reminders` — what waits for whom, and the daily reminders.
+- `worklists`, `reminders` — what waits for whom, and the daily reminders;
+- `duties` — the cases the packs' duty schedules open (annual reports, inspections, reviews).
 
 The names below are the engine's public face; callers import them from here.
 """
@@ -23,6 +24,7 @@ from metrohub.cases.services.documents import (
     issue_decision_document,
     public_decisions,
 )
+from metrohub.cases.services.duties import due_on, open_case, open_due
 from metrohub.cases.services.effects import EFFECTS, make_decision
 from metrohub.cases.services.filing import autosave_draft, create_case, update_draft
 from metrohub.cases.services.materials import current_materials, upload_material
@@ -37,7 +39,12 @@ from metrohub.cases.services.obligations import waive_obligation
 from metrohub.cases.services.preconditions import PRECONDITIONS
 from metrohub.cases.services.records import RECORDS, normalise_document_number
 from metrohub.cases.services.reminders import REMINDER_DAYS, RemindResult, remind
-from metrohub.cases.services.reports import file_supervisor_report, record_self_check, report_event
+from metrohub.cases.services.reports import (
+    event_reports,
+    file_supervisor_report,
+    record_self_check,
+    report_event,
+)
 from metrohub.cases.services.scope import (
     AUTHORITY_ROLES,
     case_roles,
@@ -90,7 +97,11 @@ __all__ = [
     "cases_for",
     "create_case",
     "current_materials",
+    "due_on",
+    "open_case",
+    "open_due",
     "editable_stages",
+    "event_reports",
     "file_objection",
     "file_supervisor_report",
     "get_case",

@@ -141,12 +141,17 @@ def _not_barred(pack, applicant, on) -> None:
         )
 
 
+#: the establishment's name in the API's first version, still accepted from its callers
+LEGACY_KIND = "center-application"
+
+
 def create_case(
     *,
     actor,
-    rulepack: str,
-    center_name: str,
-    kind: str = Case.Kind.CENTER_APPLICATION,
+    rulepack: str = "",
+    center_name: str = "",
+    kind: str = Case.ESTABLISHMENT,
+    center: str | None = None,
     center_name_en: str = "",
     industry_domain: str = "",
     applicant=None,
@@ -155,7 +160,29 @@ def create_case(
     form=None,
     idempotency_key=None,
 ) -> Case:
-    """An applicant files a new case under the pack version in force today."""
+    """An applicant files a new case under the pack version in force today; a case of another
+    kind concerns a registered center and is opened by the roles its kind names."""
+    if kind == LEGACY_KIND:
+        kind = Case.ESTABLISHMENT
+    if kind != Case.ESTABLISHMENT:
+        from metrohub.cases.services.duties import open_case
+
+        request = {"kind": kind, "center": center}
+
+        def other():
+            case = open_case(actor=actor, kind=kind, center=center or "")
+            return case, {"case": case.pk}
+
+        return idempotent(
+            actor,
+            idempotency_key,
+            "cases:create",
+            digest(request),
+            other,
+            lambda stored: Case.objects.get(pk=stored["case"]),
+        )
+    if not rulepack:
+        raise ValidationError({"rulepack": [_("Name the rule pack.")]})
     orgs = [
         a.organisation for a in assignments(actor) if a.role == Role.APPLICANT and a.organisation
     ]
@@ -197,8 +224,6 @@ def _create(
     district,
     form,
 ):
-    if kind not in Case.Kind.values:
-        raise ValidationError({"kind": [_("Unknown kind of case.")]})
     if applicant in (None, ""):
         lead = orgs[0]
     else:

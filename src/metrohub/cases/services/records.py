@@ -184,6 +184,7 @@ RECORDS: dict[str, Callable] = {
     "guidance_record": lambda ctx, v: text(v),
     "objection_answers": _objection_answers,
     "hearing_record": lambda ctx, v: text(v),
+    "findings": lambda ctx, v: lines(v),
 }
 
 

@@ -167,7 +167,7 @@ def report_event(*, actor, case: Case, code: str, occurred_on, text: str) -> Obl
             kind=CaseNote.Kind.EVENT_REPORT,
             code=code,
             text=text,
-            data={"occurred_on": occurred.isoformat()},
+            data={"occurred_on": occurred.isoformat(), "obligation": ob.pk if ob else None},
             author=actor,
         )
         append_event(
@@ -188,3 +188,30 @@ def report_event(*, actor, case: Case, code: str, occurred_on, text: str) -> Obl
 
 def _approved(case) -> bool:
     return case.decisions.filter(kind=Decision.Kind.APPROVAL_TO_BUILD).exists()
+
+
+def event_reports(case: Case, code: str) -> list[dict]:
+    """The reports of event `code` on the case, newest first, each with its due date and
+    whether it was late (two queries, whatever their number)."""
+    notes = list(
+        case.notes.filter(kind=CaseNote.Kind.EVENT_REPORT, code=code)
+        .select_related("author")
+        .order_by("-pk")
+    )
+    obligations = {
+        o.pk: o
+        for o in case.obligations.filter(opened_by=f"event:{code}").select_related("deadline")
+    }
+    rows = []
+    for n in notes:
+        ob = obligations.get(n.data.get("obligation"))
+        rows.append(
+            {
+                "note": n,
+                "occurred_on": records.date(n.data.get("occurred_on")),
+                "reported_on": ob.closed_on if ob else n.created_at.date(),
+                "due": ob.deadline.due if ob else None,
+                "late": bool(ob and ob.state == Obligation.State.LATE),
+            }
+        )
+    return rows

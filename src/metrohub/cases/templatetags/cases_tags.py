@@ -13,6 +13,8 @@ EVENT_LABELS = {
     "supervisor.reported": gettext_lazy("supervisor's report filed"),
     "obligation.overdue": gettext_lazy("obligation overdue"),
     "obligation.waived": gettext_lazy("obligation waived"),
+    "case.opened": gettext_lazy("case opened"),
+    "annual_report.saved": gettext_lazy("annual report saved"),
 }
 
 
