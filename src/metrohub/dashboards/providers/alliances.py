@@ -51,7 +51,7 @@ def my_alliance(viewer) -> Block:
     year = viewer.today.year
     alliances = list(
         Alliance.objects.filter(center__in=viewer.centers().values("pk"))
-        .select_related("center__jurisdiction__parent")
+        .select_related("center__jurisdiction__parent__parent")
         .annotate(
             members_n=Count(
                 "members", filter=Q(members__status=Member.Status.ACTIVE), distinct=True
