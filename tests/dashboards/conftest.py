@@ -63,13 +63,14 @@ def fill(programme, n: int) -> None:
 
     Per row and place: one center (established in 2023 if the row is even, else preparing,
     municipal, industry 汽车 or 仪器仪表 in turn), a case in the place's district at stage
-    formal_review with one overdue and one open obligation (due in 10 days), a certificate issued
+    formal_review with one overdue and one open obligation (due in 10 days) and a supervision
+    visit 30 days ago, a certificate issued
     in 2024 and one this month (the customer's, valid until 20 days from today), an alliance
     activity in 2024, two capability lines (one published, one draft), a booking waiting for
     approval and an enquiry awaiting an answer from the customer."""
     from metrohub.accounts.models import User
     from metrohub.alliances.models import Activity, Alliance
-    from metrohub.cases.models import Case, Obligation
+    from metrohub.cases.models import Case, Obligation, SupervisionVisit
     from metrohub.catalogue.models import CapabilityLine
     from metrohub.centers.models import Center
     from metrohub.certificates.models import Certificate, Job, SigningKey
@@ -121,6 +122,10 @@ def fill(programme, n: int) -> None:
                     responsible_role=role,
                     opened_by="test",
                 )
+            SupervisionVisit.objects.create(
+                case=case, visited_on=TODAY - dt.timedelta(30), findings="建设进度正常",
+                recorded_by=someone,
+            )  # fmt: skip
             for issued in (dt.datetime(2024, 7, 1, 10), dt.datetime.combine(TODAY.replace(day=2), dt.time(10))):  # fmt: skip
                 job = Job.objects.create(
                     center=center,

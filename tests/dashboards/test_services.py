@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from metrohub.cases.models import Obligation
+from metrohub.cases.models import Obligation, SupervisionVisit
 from metrohub.catalogue.models import CapabilityLine
 from metrohub.centers.models import Center
 from metrohub.certificates.models import Certificate
@@ -128,6 +128,9 @@ def test_a_district_regulator_never_sees_another_districts_numbers(programme):
     assert table(got["certificates_by_year"]) == {"2024": [3], "2025": [3]}
     assert table(got["alliance_activities"]) == {"2024": [3]}
     assert table(got["cases_by_stage"]) == {"形式审查": [3]}
+    visits = SupervisionVisit.objects.filter(case__district__name="渝北区", visited_on__year=2025)
+    assert figures(got["supervision_visits"]) == {"this_year": visits.count()} == {"this_year": 3}
+    assert [i["due_label"] for i in got["supervision_visits"]["items"]] == ["2025年5月17日"] * 3
     assert set(table(got["capability_lines"])) == set(yubei.values_list("name", flat=True))
     text = repr(got)
     assert "江北" not in text and "湖北" not in text

@@ -232,3 +232,36 @@ def plan_targets(viewer) -> Block | None:
         kind="target",
         note=_("Source: %(sources)s") % {"sources": "；".join(dict.fromkeys(notes))},
     )
+
+
+@panel(
+    "supervision_visits",
+    gettext_lazy("Supervision visits"),
+    roles=(Role.DISTRICT_REGULATOR, Role.PROGRAMME_REGULATOR),
+    order=25,
+)
+def supervision_visits(viewer) -> Block:
+    """Visits of the supervision team to cases in the area: how many this year, the latest."""
+    from metrohub.cases.models import SupervisionVisit
+
+    visits = SupervisionVisit.objects.filter(case__in=viewer.cases().values("pk"))
+    this_year = visits.filter(visited_on__year=viewer.today.year).count()
+    latest = list(visits.select_related("case").order_by("-visited_on", "-pk")[:5])
+    items = [
+        {
+            "title": v.case.center_name,
+            "detail": v.findings[:80],
+            "due_label": labels.date(v.visited_on),
+            "overdue": False,
+            "url": reverse("cases:detail", args=[v.case_id]),
+        }
+        for v in latest
+    ]
+    return Block(
+        columns=[_("Case"), _("Findings"), _("Visited on")],
+        rows=[[i["title"], i["detail"], i["due_label"]] for i in items],
+        kind="figures+list",
+        items=items,
+        figures=[{"key": "this_year", "label": _("Visits this year"), "value": this_year}],
+        empty=gettext_lazy("No supervision visit is recorded yet."),
+    )
