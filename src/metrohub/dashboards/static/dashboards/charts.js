@@ -6,21 +6,47 @@
   const COLOURS = ["#1f5fa8", "#1e7b34", "#b26a00", "#8a3ea8", "#8a96a3", "#b3261e"];
   const charts = [];
 
+  // Long category names (centers, industries) read better along a horizontal bar.
+  function horizontal(data, type) {
+    return type === "bar" && data.categories.some((name) => name.length > 6);
+  }
+
   function axisChart(data, type) {
-    const many = data.categories.length > 6;
+    const legend = data.series.length > 1;
+    const sideways = horizontal(data, type);
+    const categories = {
+      type: "category",
+      data: data.categories,
+      inverse: sideways,
+      axisLabel: sideways ? { width: 160, overflow: "break" } : { interval: 0, rotate: data.categories.length > 6 ? 30 : 0 },
+    };
+    const values = { type: "value", minInterval: 1 };
     return {
-      legend: data.series.length > 1 ? { top: 0 } : undefined,
-      grid: { left: 8, right: 16, top: data.series.length > 1 ? 36 : 12, bottom: 8, containLabel: true },
+      legend: legend ? { top: 0 } : undefined,
+      grid: { left: 8, right: 24, top: legend ? 40 : 24, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", renderMode: "richText" },
-      xAxis: { type: "category", data: data.categories, axisLabel: { interval: 0, rotate: many ? 30 : 0 } },
-      yAxis: { type: "value", minInterval: 1 },
+      xAxis: sideways ? values : categories,
+      yAxis: sideways ? categories : values,
       series: data.series.map((s) => ({
         name: s.name,
         type,
         data: s.data,
-        label: { show: type === "bar", position: "top", formatter: (p) => (p.value ? p.value : "") },
+        barMaxWidth: 48,
+        label: {
+          show: type === "bar",
+          position: sideways ? "right" : "top",
+          formatter: (p) => (p.value ? p.value : ""),
+        },
       })),
     };
+  }
+
+  function size(element, data) {
+    if (horizontal(data, data.type === "line" ? "line" : "bar") && data.type !== "pie") {
+      // one band per category, so that many centers do not squeeze into a fixed height
+      const bands = data.categories.length * Math.max(1, data.series.length);
+      element.style.height = `${Math.max(200, bands * 26 + 80)}px`;
+    }
   }
 
   function option(data) {
@@ -46,6 +72,7 @@
     const island = document.getElementById(element.dataset.dashChart);
     if (!island || typeof echarts === "undefined") return;
     const data = JSON.parse(island.textContent);
+    size(element, data);
     const chart = echarts.init(element, null, { renderer: "canvas" });
     chart.setOption({ animation: false, color: COLOURS, ...option(data) });
     element.dataset.drawn = "true";
