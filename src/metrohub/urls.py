@@ -14,6 +14,7 @@ from metrohub.certificates.api import router as certificates_router
 from metrohub.certificates.views_public import verify as verify_view
 from metrohub.core import views as core_views
 from metrohub.core.api import api
+from metrohub.dashboards.api import router as dashboards_router
 from metrohub.enquiries.api import router as enquiries_router
 from metrohub.experts.api import router as experts_router
 from metrohub.guides.api import router as guides_router
@@ -44,6 +45,7 @@ api.add_router("/", enquiries_router)
 api.add_router("/", standards_router)
 api.add_router("/", certificates_router)
 api.add_router("/", annualreports_router)
+api.add_router("/", dashboards_router)
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -75,5 +77,6 @@ urlpatterns = [
     path("guides/", include("metrohub.guides.urls")),
     path("search/", include("metrohub.search.urls")),
     path("annual-reports/", include("metrohub.annualreports.urls")),
+    path("", include("metrohub.dashboards.urls")),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "core/favicon.svg")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from metrohub.core import views
+from metrohub.dashboards import views as dashboards_views
 
 app_name = "core"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [path("", dashboards_views.home, name="home")]

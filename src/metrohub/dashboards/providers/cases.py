@@ -1,0 +1,267 @@
+"""Procedure panels: next actions, cases by stage, obligations due and overdue, plan targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from metrohub.accounts.models import Role
+from metrohub.dashboards import labels
+from metrohub.dashboards.registry import Block, panel
+
+REGULATORS = (Role.PROGRAMME_REGULATOR, Role.DISTRICT_REGULATOR, Role.PLATFORM_ADMIN)
+PROCEDURE_ROLES = (*REGULATORS, Role.COMPETENT_AUTHORITY, Role.APPLICANT, Role.CENTER_DIRECTOR)
+DUE_SOON_DAYS = 30
+LIST_LIMIT = 10
+
+
+def live_obligations(viewer):
+    from metrohub.cases.models import Obligation
+
+    return Obligation.objects.filter(
+        case__in=viewer.cases().values("pk"),
+        state__in=(Obligation.State.OPEN, Obligation.State.OVERDUE),
+    )
+
+
+def overdue_q(today: dt.date) -> Q:
+    """Overdue as read on `today`: marked so, or an open maximum past its due date (the daily
+    job may not have marked it yet)."""
+    return Q(state="overdue") | Q(state="open", kind="maximum", deadline__due__lt=today)
+
+
+def _obligation_item(o, today: dt.date) -> dict:
+    case = o.case
+    overdue = o.state_on(today) == "overdue"
+    return {
+        "title": case.center_name,
+        "detail": labels.deadline(case.rulepack_code, case.rulepack_version, o.code),
+        "stage": labels.stage(case.rulepack_code, case.rulepack_version, case.state),
+        "due": o.deadline.due,
+        "due_label": labels.date(o.deadline.due),
+        "overdue": overdue,
+        "url": reverse("cases:detail", args=[case.pk]),
+    }
+
+
+def _obligation_block(queryset, viewer, empty) -> Block:
+    rows = list(
+        queryset.select_related("case", "deadline").order_by("deadline__due", "pk")[:LIST_LIMIT]
+    )
+    items = [_obligation_item(o, viewer.today) for o in rows]
+    return Block(
+        columns=[_("Case"), _("Duty"), _("Stage"), _("Due"), _("Overdue")],
+        rows=[
+            [i["title"], i["detail"], i["stage"], i["due_label"], _("yes") if i["overdue"] else ""]
+            for i in items
+        ],
+        kind="list",
+        items=items,
+        empty=empty,
+    )
+
+
+@panel("next_actions", gettext_lazy("Your next actions"), roles=PROCEDURE_ROLES, order=10)
+def next_actions(viewer) -> Block:
+    """The live obligations this role answers for, earliest first (overdue ones lead)."""
+    mine = live_obligations(viewer)
+    if viewer.role != Role.PLATFORM_ADMIN:
+        mine = mine.filter(responsible_role=viewer.role)
+    return _obligation_block(mine, viewer, gettext_lazy("Nothing waits for you."))
+
+
+@panel(
+    "duties",
+    gettext_lazy("Duties of my centers with their dates"),
+    roles=(Role.CENTER_DIRECTOR,),
+    order=12,
+)
+def duties(viewer) -> Block:
+    """Every live obligation on the cases of the director's centers, whoever answers for it."""
+    from metrohub.cases.models import Case, Obligation
+
+    cases = Case.objects.filter(
+        Q(applicant_id__in=viewer.organisation_ids) | Q(center__in=viewer.centers())
+    )
+    live = Obligation.objects.filter(
+        case__in=cases.values("pk"), state__in=(Obligation.State.OPEN, Obligation.State.OVERDUE)
+    )
+    return _obligation_block(live, viewer, gettext_lazy("No procedure duty is open."))
+
+
+@panel("obligations", gettext_lazy("Obligations due and overdue"), roles=REGULATORS, order=20)
+def obligations(viewer) -> Block:
+    """Counts across the area: open, due within 30 days, overdue; and the overdue ones listed."""
+    live = live_obligations(viewer)
+    today = viewer.today
+    counts = live.aggregate(
+        open=Count("pk"),
+        soon=Count(
+            "pk",
+            filter=Q(
+                deadline__due__gte=today, deadline__due__lte=today + dt.timedelta(DUE_SOON_DAYS)
+            )
+            & ~overdue_q(today),
+        ),
+        overdue=Count("pk", filter=overdue_q(today)),
+    )
+    block = _obligation_block(
+        live.filter(overdue_q(today)), viewer, gettext_lazy("No obligation is overdue.")
+    )
+    block.kind = "figures+list"
+    block.figures = [
+        {"key": "open", "label": _("Open obligations"), "value": counts["open"]},
+        {"key": "due_soon", "label": _("Due within 30 days"), "value": counts["soon"]},
+        {"key": "overdue", "label": _("Overdue"), "value": counts["overdue"]},
+    ]
+    return block
+
+
+@panel("cases_by_stage", gettext_lazy("Cases by stage"), roles=REGULATORS, order=40)
+def cases_by_stage(viewer) -> Block:
+    rows = (
+        viewer.cases()
+        .order_by()
+        .values("rulepack_code", "rulepack_version", "state")
+        .annotate(n=Count("pk"))
+    )
+    merged: dict[str, int] = {}
+    for row in rows:
+        name = labels.stage(row["rulepack_code"], row["rulepack_version"], row["state"])
+        merged[name] = merged.get(name, 0) + row["n"]
+    return Block(
+        columns=[_("Stage"), _("Cases")],
+        rows=[[k, v] for k, v in sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))],
+        kind="bar",
+        empty=gettext_lazy("No case has been filed yet."),
+    )
+
+
+@panel(
+    "my_cases",
+    gettext_lazy("My applications"),
+    roles=(Role.APPLICANT, Role.CENTER_DIRECTOR),
+    order=15,
+)
+def my_cases(viewer) -> Block:
+    cases = list(viewer.cases().order_by("-filed_on", "-pk")[:LIST_LIMIT])
+    items = [
+        {
+            "title": c.center_name,
+            "detail": labels.stage(c.rulepack_code, c.rulepack_version, c.state),
+            "due_label": labels.date(c.filed_on),
+            "overdue": False,
+            "url": reverse("cases:detail", args=[c.pk]),
+        }
+        for c in cases
+    ]
+    return Block(
+        columns=[_("Case"), _("Stage"), _("Filed on")],
+        rows=[[i["title"], i["detail"], i["due_label"]] for i in items],
+        kind="list",
+        items=items,
+        empty=gettext_lazy("No application has been filed yet."),
+    )
+
+
+# ----------------------------------------------------------------------------- plan targets
+
+
+def packs_for(viewer) -> list:
+    """The latest version of each pack whose jurisdiction this role regulates."""
+    from metrohub.organisations.models import Jurisdiction
+    from metrohub.rulepacks.services import registry
+
+    reg = registry()
+    latest = [reg.latest(code) for code in reg.codes()]
+    ids = viewer.jurisdiction_ids
+    if ids is None:
+        return latest
+    codes = set(Jurisdiction.objects.filter(pk__in=ids).values_list("code", flat=True))
+    return [p for p in latest if p.pack.jurisdiction in codes]
+
+
+@panel(
+    "plan_targets",
+    gettext_lazy("Centers against the plan targets"),
+    roles=(Role.PROGRAMME_REGULATOR, Role.PLATFORM_ADMIN),
+    order=30,
+)
+def plan_targets(viewer) -> Block | None:
+    """Each target of the development plan against the centers built (established) and in
+    preparation at its level, in the pack's jurisdiction."""
+    from metrohub.centers.models import Center
+
+    packs = [p for p in packs_for(viewer) if p.plan_targets]
+    if not packs:
+        return None
+    prefixes = {p.pack.jurisdiction[:2] for p in packs}
+    counts: dict[tuple[str, str, str], int] = {}
+    condition = Q(pk__in=[])
+    for prefix in prefixes:
+        condition |= Q(jurisdiction__code__startswith=prefix)
+    rows = viewer.centers().filter(condition)
+    for row in (
+        rows.order_by().values("jurisdiction__code", "level", "status").annotate(n=Count("pk"))
+    ):
+        key = (row["jurisdiction__code"][:2], row["level"], row["status"])
+        counts[key] = counts.get(key, 0) + row["n"]
+    out, notes = [], []
+    for pack in packs:
+        prefix = pack.pack.jurisdiction[:2]
+        name = (
+            pack.pack.jurisdiction_name_en if labels.english() else pack.pack.jurisdiction_name_zh
+        )
+        for t in sorted(pack.plan_targets, key=lambda t: (t.year, t.level)):
+            built = counts.get((prefix, t.level, Center.Status.ESTABLISHED), 0)
+            preparing = counts.get((prefix, t.level, Center.Status.PREPARING), 0)
+            level = str(Center.Level(t.level).label)
+            label = f"{name} {t.year} · {level}" if len(packs) > 1 else f"{t.year} · {level}"
+            out.append([label, t.count, built, preparing])
+        first = pack.plan_targets[0]
+        notes.append(
+            f"{first.source_document}{getattr(first, 'article', '') and ' ' + first.article}"
+        )
+    return Block(
+        columns=[_("Target"), _("Planned"), _("Established"), _("In preparation")],
+        rows=out,
+        kind="target",
+        note=_("Source: %(sources)s") % {"sources": "；".join(dict.fromkeys(notes))},
+    )
+
+
+@panel(
+    "supervision_visits",
+    gettext_lazy("Supervision visits"),
+    roles=(Role.DISTRICT_REGULATOR, Role.PROGRAMME_REGULATOR),
+    order=25,
+)
+def supervision_visits(viewer) -> Block:
+    """Visits of the supervision team to cases in the area: how many this year, the latest."""
+    from metrohub.cases.models import SupervisionVisit
+
+    visits = SupervisionVisit.objects.filter(case__in=viewer.cases().values("pk"))
+    this_year = visits.filter(visited_on__year=viewer.today.year).count()
+    latest = list(visits.select_related("case").order_by("-visited_on", "-pk")[:5])
+    items = [
+        {
+            "title": v.case.center_name,
+            "detail": v.findings[:80],
+            "due_label": labels.date(v.visited_on),
+            "overdue": False,
+            "url": reverse("cases:detail", args=[v.case_id]),
+        }
+        for v in latest
+    ]
+    return Block(
+        columns=[_("Case"), _("Findings"), _("Visited on")],
+        rows=[[i["title"], i["detail"], i["due_label"]] for i in items],
+        kind="figures+list",
+        items=items,
+        figures=[{"key": "this_year", "label": _("Visits this year"), "value": this_year}],
+        empty=gettext_lazy("No supervision visit is recorded yet."),
+    )
