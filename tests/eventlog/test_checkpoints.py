@@ -22,7 +22,9 @@ def data_dir(settings, tmp_path):
 
 @pytest.fixture
 def log(db, user_for):
+    """Two chains of three events, alone in the log (the demo world writes its own)."""
     regulator = user_for("regulator")
+    _sql("DELETE FROM {table}")
     for subject in ("case:1", "case:2"):
         for step in range(3):
             append_event(

@@ -550,7 +550,7 @@ def create_booking(request, resource_id: int, payload: BookingIn):
 def list_bookings(
     request,
     status: str = Query("", max_length=16),
-    resource: int | None = Query(None, ge=1),
+    resource: int | None = Query(None, ge=1, le=2**63 - 1),
     page: int = Query(1, ge=1, le=100000),
 ):
     bookings = bookings_for(request.auth)
