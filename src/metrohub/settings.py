@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "metrohub.enquiries",
     "metrohub.standards",
     "metrohub.certificates",
+    "metrohub.traceability",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ from metrohub.rulepacks.api import router as rulepacks_router
 from metrohub.search.api import router as search_router
 from metrohub.sharing.api import router as sharing_router
 from metrohub.standards.api import router as standards_router
+from metrohub.traceability.api import router as traceability_router
 from metrohub.uncertainty.api import router as uncertainty_router
 
 api.add_router("/", accounts_router)
@@ -42,6 +43,7 @@ api.add_router("/", sharing_router)
 api.add_router("/", enquiries_router)
 api.add_router("/", standards_router)
 api.add_router("/", certificates_router)
+api.add_router("/", traceability_router)
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -72,5 +74,6 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("guides/", include("metrohub.guides.urls")),
     path("search/", include("metrohub.search.urls")),
+    path("traceability/", include("metrohub.traceability.urls")),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "core/favicon.svg")),
 ]
