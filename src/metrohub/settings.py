@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "metrohub.standards",
     "metrohub.certificates",
     "metrohub.traceability",
+    "metrohub.instruments",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ from metrohub.core.api import api
 from metrohub.enquiries.api import router as enquiries_router
 from metrohub.experts.api import router as experts_router
 from metrohub.guides.api import router as guides_router
+from metrohub.instruments.api import router as instruments_router
+from metrohub.instruments.views import public_site
 from metrohub.legaltime.api import router as legaltime_router
 from metrohub.organisations.api import router as organisations_router
 from metrohub.panels.api import router as panels_router
@@ -44,6 +46,7 @@ api.add_router("/", enquiries_router)
 api.add_router("/", standards_router)
 api.add_router("/", certificates_router)
 api.add_router("/", traceability_router)
+api.add_router("/", instruments_router)
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -75,5 +78,7 @@ urlpatterns = [
     path("guides/", include("metrohub.guides.urls")),
     path("search/", include("metrohub.search.urls")),
     path("traceability/", include("metrohub.traceability.urls")),
+    path("instruments/", include("metrohub.instruments.urls")),
+    path("public/sites/<str:token>", public_site, name="public_site"),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "core/favicon.svg")),
 ]
