@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from metrohub.accounts.models import Role, RoleAssignment, User
 from metrohub.accounts.roles import assignments, holds
@@ -123,10 +124,10 @@ def state_of(instrument: Instrument, on: dt.date) -> str:
 
 
 STATE_LABELS = {
-    "unknown": _("no due date"),
-    "overdue": _("overdue"),
-    "due": _("due within 30 days"),
-    "ok": _("in date"),
+    "unknown": gettext_lazy("no due date"),
+    "overdue": gettext_lazy("overdue"),
+    "due": gettext_lazy("due within 30 days"),
+    "ok": gettext_lazy("in date"),
 }
 
 
