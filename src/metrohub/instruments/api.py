@@ -14,7 +14,7 @@ from metrohub.instruments import services
 router = Router(tags=["instruments"])
 
 
-class InstrumentIn(Schema):
+class RegisteredInstrumentIn(Schema):
     name: str = Field(..., max_length=200)
     model: str = Field("", max_length=100)
     serial_number: str = Field("", max_length=100)
@@ -32,7 +32,7 @@ class InstrumentIn(Schema):
     shared_with_center: bool = False
 
 
-class InstrumentOut(Schema):
+class RegisteredInstrumentOut(Schema):
     id: int
     name: str
     model: str
@@ -73,7 +73,7 @@ def _require(request) -> None:
 
 @router.get(
     "/instruments",
-    response={200: list[InstrumentOut], **ERRORS},
+    response={200: list[RegisteredInstrumentOut], **ERRORS},
     summary="My organisation's instruments, by due date",
 )
 def list_instruments(
@@ -92,10 +92,10 @@ def list_instruments(
 
 @router.post(
     "/instruments",
-    response={201: InstrumentOut, **WRITE_ERRORS},
+    response={201: RegisteredInstrumentOut, **WRITE_ERRORS},
     summary="Add an instrument to my organisation's register",
 )
-def create_instrument(request, body: InstrumentIn):
+def create_instrument(request, body: RegisteredInstrumentIn):
     _require(request)
     instrument = services.create_instrument(
         actor=request.user, owner=services.owner_of(request.user), data=body.dict()

@@ -86,7 +86,7 @@ class AssessmentIn(Schema):
     reason: str = Field(..., max_length=500)
 
 
-class NoticeOut(Schema):
+class IncidentNoticeOut(Schema):
     customer: str
     notified_at: dt.datetime
     acknowledged_at: dt.datetime | None
@@ -219,7 +219,7 @@ def assess(request, pk: int, row: int, body: AssessmentIn):
 
 @router.post(
     "/incidents/{pk}/acknowledge",
-    response={200: NoticeOut, **WRITE_ERRORS},
+    response={200: IncidentNoticeOut, **WRITE_ERRORS},
     summary="Acknowledge the incident's notice for my organisation (an affected customer)",
 )
 def acknowledge(request, pk: int):
