@@ -104,3 +104,20 @@ def test_find_a_center_link(place):
 
 def test_the_catalogue_is_data():
     assert CompulsoryCategory.objects.get(name="出租汽车计价器").interval_months == 12
+
+
+def test_a_center_sees_its_customers_instruments_falling_due_with_their_consent(place):
+    b = place.b
+    certificate = b.certificate(b.a, [], dt.date(2025, 4, 1))
+    certificate.valid_until = dt.date(2026, 3, 31)
+    certificate.save()
+    for name, shared in (("共享压力表", True), ("未共享压力表", False)):
+        instrument = services.create_instrument(
+            actor=place.user, owner=place.owner, data={"name": name, "shared_with_center": shared}
+        )
+        services.link_certificate(
+            actor=place.user, instrument=instrument, number=certificate.number
+        )
+    before = TODAY + dt.timedelta(days=90)
+    assert [i.name for i in services.customers_due(b.staff_a, before=before)] == ["共享压力表"]
+    assert not services.customers_due(b.staff_b, before=before).exists()

@@ -28,7 +28,7 @@ def _tables() -> dict:
 
 SQL = """
 WITH RECURSIVE affected(certificate_id, depth, via_id) AS (
-    SELECT c.id, 0, CAST(NULL AS integer)
+    SELECT c.id, 0, CAST(NULL AS bigint)
     FROM {used} u
     JOIN {job} j ON j.id = u.job_id
     JOIN {cert} c ON c.job_id = j.id
