@@ -9,6 +9,8 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
+
+expect.set_options(timeout=60_000)
 from pyzbar.pyzbar import decode
 
 from metrohub.accounts.demo import DEMO_PASSWORD
@@ -19,6 +21,7 @@ pytestmark = pytest.mark.e2e
 
 def person(browser, live_server, username):
     page = browser.new_context().new_page()
+    page.set_default_timeout(120_000)  # a busy machine; nothing here waits on purpose
     page.goto(live_server.url + "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
@@ -63,6 +66,7 @@ def test_register_district_and_public_page(browser, live_server, world):
     png = base64.b64decode(source.split(",", 1)[1])
     url = decode(Image.open(io.BytesIO(png)))[0].data.decode()
     public = browser.new_context().new_page()
+    public.set_default_timeout(120_000)
     public.goto(url)
     expect(public.locator("[data-testid=site]")).to_have_text("示例能源渝北加油站")
     expect(public.locator("[data-testid=instrument-row]")).to_have_count(6)
