@@ -9,8 +9,6 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
-
-expect.set_options(timeout=60_000)
 from pyzbar.pyzbar import decode
 
 from metrohub.accounts.demo import DEMO_PASSWORD
@@ -31,6 +29,7 @@ def person(browser, live_server, username):
 
 
 def test_register_district_and_public_page(browser, live_server, world):
+    expect.set_options(timeout=60_000)
     rows = fifty_rows(timezone.localdate())
     for row in rows:
         row[0] = "导入" + row[0]
