@@ -3,7 +3,9 @@
 instruments, one taken from a certificate of SH-IC and shared with it."""
 
 import datetime as dt
+from importlib import import_module
 
+from django.apps import apps
 from django.utils import timezone
 
 from metrohub.accounts.demo import ensure_user
@@ -38,6 +40,8 @@ def _station_owner(world) -> Organisation:
 
 
 def build(world: dict) -> None:
+    # The catalogue is seeded by a data migration; a flushed test database has lost it.
+    import_module("metrohub.instruments.migrations.0002_catalogue").add(apps, None)
     owner = _station_owner(world)
     user = ensure_user(
         world, "cq_station", "加油站站长 陈刚", Role.INDUSTRY_USER, "cq-fuel", "500112"

@@ -4,7 +4,9 @@ CQ-AUTO: its pressure standard found out of tolerance, a few certificates assess
 acknowledgement in."""
 
 import datetime as dt
+from importlib import import_module
 
+from django.apps import apps
 from django.utils import timezone
 
 from metrohub.standards.models import MeasurementStandard
@@ -13,6 +15,8 @@ from metrohub.traceability.models import Incident
 
 
 def build(world: dict) -> None:
+    # The institutes are seeded by a data migration; a flushed test database has lost them.
+    import_module("metrohub.traceability.migrations.0002_institutes").add(apps, None)
     if Incident.objects.exists():
         return
     standard = (
