@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "metrohub.certificates",
     "metrohub.annualreports",
     "metrohub.dashboards",
+    "metrohub.traceability",
+    "metrohub.instruments",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,8 @@ from metrohub.dashboards.api import router as dashboards_router
 from metrohub.enquiries.api import router as enquiries_router
 from metrohub.experts.api import router as experts_router
 from metrohub.guides.api import router as guides_router
+from metrohub.instruments.api import router as instruments_router
+from metrohub.instruments.views import public_site
 from metrohub.legaltime.api import router as legaltime_router
 from metrohub.organisations.api import router as organisations_router
 from metrohub.panels.api import router as panels_router
@@ -25,6 +27,7 @@ from metrohub.rulepacks.api import router as rulepacks_router
 from metrohub.search.api import router as search_router
 from metrohub.sharing.api import router as sharing_router
 from metrohub.standards.api import router as standards_router
+from metrohub.traceability.api import router as traceability_router
 from metrohub.uncertainty.api import router as uncertainty_router
 
 api.add_router("/", accounts_router)
@@ -46,6 +49,8 @@ api.add_router("/", standards_router)
 api.add_router("/", certificates_router)
 api.add_router("/", annualreports_router)
 api.add_router("/", dashboards_router)
+api.add_router("/", traceability_router)
+api.add_router("/", instruments_router)
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -78,5 +83,8 @@ urlpatterns = [
     path("search/", include("metrohub.search.urls")),
     path("annual-reports/", include("metrohub.annualreports.urls")),
     path("", include("metrohub.dashboards.urls")),
+    path("traceability/", include("metrohub.traceability.urls")),
+    path("instruments/", include("metrohub.instruments.urls")),
+    path("public/sites/<str:token>", public_site, name="public_site"),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "core/favicon.svg")),
 ]

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from metrohub.certificates import verification
 from metrohub.certificates.pdf import TITLES
 from metrohub.core.ratelimit import rate_limited
+from metrohub.traceability.chain import broken_on_its_date
 
 
 def render(request, name: str, context: dict, status: int = 200) -> HttpResponse:
@@ -30,5 +31,10 @@ def verify(request, token: str):
     return render(
         request,
         "certificates/verify.html",
-        {"check": found, "record": record, "title": TITLES[record.kind][0]},
+        {
+            "check": found,
+            "record": record,
+            "title": TITLES[record.kind][0],
+            "chain_broken": broken_on_its_date(record.id),
+        },
     )

@@ -18,6 +18,8 @@ BUILDERS = [
     "metrohub.enquiries.demo.build",
     "metrohub.standards.demo.build",
     "metrohub.certificates.demo.build",
+    "metrohub.traceability.demo.build",
+    "metrohub.instruments.demo.build",
 ]
 
 
