@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from metrohub.accounts.models import Role, RoleAssignment, User
 from metrohub.accounts.roles import assignments, holds
 from metrohub.certificates.models import Certificate
+from metrohub.core.bounds import clean_text, raise_if
 from metrohub.eventlog.services import append_event
 from metrohub.instruments.models import (
     COMPULSORY_USES,
@@ -33,7 +34,6 @@ from metrohub.instruments.models import (
 )
 from metrohub.organisations.models import Jurisdiction, Organisation
 from metrohub.standards.scope import staffed_centers
-from metrohub.standards.text import clean_text, raise_if
 
 DUE_SOON_DAYS = 30
 REMINDER_DAYS = (30, 7)

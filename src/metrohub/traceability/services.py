@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from metrohub.accounts.models import Role, RoleAssignment, User
 from metrohub.accounts.roles import assignments, holds
 from metrohub.certificates.models import Certificate
+from metrohub.core.bounds import clean_text, raise_if
 from metrohub.eventlog.services import append_event
 from metrohub.standards.models import MeasurementStandard, StandardInstrument
 from metrohub.standards.scope import staffed_centers, visible_centers
-from metrohub.standards.text import clean_text, raise_if
 from metrohub.traceability import affected as affected_sql
 from metrohub.traceability.models import (
     AffectedCertificate,
