@@ -123,3 +123,13 @@ def chain_world(build):
         down_standard=down_standard, down_instrument=down_instrument, up_cert=up_cert,
         link=link, down_cert=down_cert,
     )  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The verification keeps a chain's verdict in the cache; each test judges its own."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -245,6 +245,18 @@ def of_standard(standard: MeasurementStandard, on: dt.date) -> Chain:
     return walk.chain
 
 
+BROKEN_CACHE_SECONDS = 600
+
+
 def broken_on_its_date(certificate_id: int) -> bool:
-    """Whether the chain of a certificate was broken on its measurement date (verification)."""
-    return of_certificate(Certificate(pk=certificate_id)).broken
+    """Whether the chain of a certificate was broken on its measurement date (verification).
+
+    The public verification is the busiest read at national scale and the walk costs a query per
+    level, so its answer is kept for ten minutes: a link revoked since shows within that time."""
+    from django.core.cache import cache
+
+    return cache.get_or_set(
+        f"chain-broken:{certificate_id}",
+        lambda: of_certificate(Certificate(pk=certificate_id)).broken,
+        BROKEN_CACHE_SECONDS,
+    )
