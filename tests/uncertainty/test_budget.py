@@ -209,8 +209,6 @@ def test_texts_of_a_budget_are_bounded(issue_budget):
     budget["title"] = "长" * 100_000
     assert _errors(budget) == [("title", "must not be longer than 2000 characters")]
     assert messages.render("too_long", {"maximum": 2000}, "zh-hans") == "不能超过 2000 个字符"
-
-
 # --- many points of one budget ------------------------------------------------------------------
 
 POINT_BUDGET = {

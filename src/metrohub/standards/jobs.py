@@ -6,9 +6,7 @@ import datetime as dt
 from metrohub.jobs.registry import daily_job
 
 
-@daily_job(
-    "standards-reminders", at=dt.time(1, 30), description="certificates due in 30 and 7 days"
-)
+@daily_job("standards-reminders", at=dt.time(1, 30), description="certificates due in 30 and 7 days")
 def remind():
     from metrohub.standards.services import remind as send_reminders
 
