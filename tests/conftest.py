@@ -83,9 +83,21 @@ def check_grid(client_for):
                     failures.append(
                         f"{method} {url} as {role}: {response.status_code}, expected {want}"
                     )
+                failures.extend(f"{url} as {role}: {p}" for p in _chinese_page_problems(response))
         assert not failures, "\n".join(failures)
 
     return _check
+
+
+def _chinese_page_problems(response) -> list[str]:
+    """Every page the grid renders is read as a Chinese user would: no internal code on it."""
+    from metrohub.core.pagetext import code_problems
+
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return []
+    if getattr(response, "streaming", False):
+        return []
+    return code_problems(response.content.decode())
 
 
 @pytest.fixture(scope="session")

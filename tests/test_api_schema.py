@@ -140,3 +140,25 @@ def _check_surrogates(operation, headers):
             assert answer["errors"][0]["field"]
 
     check()
+
+
+# --- the document itself -------------------------------------------------------------------------
+
+
+def test_the_document_is_valid_openapi_without_duplicated_keys(client, db):
+    """Swagger UI refuses a document with a key twice (a status given both as 200 and "200")."""
+    from openapi_spec_validator import validate
+
+    duplicated = []
+
+    def pairs_hook(pairs):
+        keys = [key for key, _value in pairs]
+        duplicated.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(pairs)
+
+    response = client.get("/api/v1/openapi.json")
+    document = json.loads(response.content, object_pairs_hook=pairs_hook)
+    assert duplicated == []
+    validate(document)
+    material = document["paths"]["/api/v1/cases/{case_id}/materials/{material_id}"]["get"]
+    assert "application/pdf" in material["responses"]["200"]["content"]

@@ -711,7 +711,7 @@ def upload_material(
     summary="Download a material",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "the file",
                 "content": {
                     kind: {"schema": {"type": "string", "format": "binary"}} for kind in ALLOWED
@@ -756,7 +756,7 @@ def file_response(material: Material) -> FileResponse:
 
 PDF_200 = {
     "responses": {
-        "200": {
+        200: {
             "description": "the PDF",
             "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
         }

@@ -239,6 +239,10 @@ class CapabilityVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.line_id} v{self.version}"
 
+    def get_status_display(self) -> str:
+        """The line's status when this version was made, by its label (stored as the code)."""
+        return str(dict(CapabilityLine.Status.choices).get(self.status, self.status))
+
 
 class ChangeRequest(models.Model):
     """A proposed change to published lines (Hubei art. 16): reviewed by the programme regulator,

@@ -127,6 +127,16 @@ class PointForm(forms.Form):
         label=_("Budget values (JSON)"), max_length=5000, required=False
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each cell of the points table is named by its column and row for screen readers (the
+        # column header is not a label); the title gives sighted users the same.
+        row = self.prefix.rsplit("-", 1)[-1] if self.prefix else ""
+        for field in self.fields.values():
+            label = f"{field.label} {int(row) + 1}" if row.isdigit() else str(field.label)
+            field.widget.attrs.setdefault("aria-label", label)
+            field.widget.attrs.setdefault("title", label)
+
     def point(self) -> dict | None:
         """The point as the services take it; None for an empty row."""
         data = self.cleaned_data

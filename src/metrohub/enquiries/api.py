@@ -283,7 +283,7 @@ def add_attachment(request, enquiry_id: int, file: File[UploadedFile], text: For
     summary="Download an attachment",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "the file",
                 "content": {
                     kind: {"schema": {"type": "string", "format": "binary"}} for kind in ALLOWED

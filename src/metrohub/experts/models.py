@@ -40,6 +40,22 @@ class ExpertProfile(models.Model):
     def __str__(self) -> str:
         return str(self.user)
 
+    def domain_labels(self) -> list[str]:
+        """The industry domains by name, in the reader's language (stored as codes)."""
+        from django.utils.translation import get_language
+
+        from metrohub.experts.taxonomy import domains
+
+        english = (get_language() or "").startswith("en")
+        names = {code: en if english else zh for code, zh, en in domains()}
+        return [names.get(code, code) for code in self.domains]
+
+    def area_labels(self) -> list[str]:
+        from metrohub.catalogue.models import Area
+
+        names = dict(Area.choices)
+        return [str(names.get(code, code)) for code in self.areas]
+
 
 class Employment(models.Model):
     """Where an expert worked: a recent employer of an applicant is a conflict of interest."""

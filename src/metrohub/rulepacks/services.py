@@ -92,7 +92,10 @@ def _name(item, lang: str) -> str:
 
 def _deadline_text(deadline, lang: str) -> str:
     words = UNIT_WORDS[lang]
-    count = deadline.count if deadline.count is not None else "?"
+    if deadline.count is None:
+        # The seed names the limit without its length: say so rather than print "?日".
+        return "期限待补录" if lang == "zh" else "length to be entered"
+    count = deadline.count
     if lang == "zh":
         text = f"{'不少于' if deadline.kind == 'minimum' else ''}{count}{words[deadline.unit]}"
         return text + ("（一般）" if deadline.indicative else "")
@@ -100,116 +103,145 @@ def _deadline_text(deadline, lang: str) -> str:
     return text + (" (as a rule)" if deadline.indicative else "")
 
 
+def _words():
+    """The labels of the packs' own vocabulary (sections and enumerated values), translated."""
+    from django.utils.translation import gettext_lazy as _
+
+    return {
+        "transition": _("Step"),
+        "deadline": _("Time limit"),
+        "material": _("Material"),
+        "threshold": _("Threshold"),
+        "annual_duty": _("Annual duty"),
+        "event_report": _("Report of a major event"),
+        "supervision": _("Supervision"),
+        "periodic_review": _("Periodic review"),
+        "revocation": _("Ground for revocation"),
+        "at_least": _("at least"),
+        "at_most": _("at most"),
+        "above": _("above"),
+        "below": _("below"),
+        "exactly": _("exactly"),
+        "construction": _("during construction"),
+        "established": _("once established"),
+        "construction_and_established": _("during construction and once established"),
+        "written": _("in writing"),
+        "filing": _("for the record"),
+        "application": _("by application"),
+        "unannounced": _("unannounced checks"),
+        "yearly": _("every year"),
+        "ongoing": _("ongoing"),
+        "before_construction_ends": _("before construction ends"),
+    }
+
+
+def _labeller(pack: RulePack, lang: str):
+    """code → its name in the pack (roles, stages, transitions, reports) or vocabulary."""
+    names = {}
+    for section in ("roles", "stages", "event_reports", "deadlines"):
+        for item in getattr(pack, section):
+            names[item.code] = _name(item, lang)
+    for t in pack.transitions:
+        names[t.name] = _name(t, lang)
+    words = _words()
+
+    def label(code: str | None) -> str:
+        if not code:
+            return ""
+        return str(names.get(code) or words.get(code) or code)
+
+    return label
+
+
 def readable_rows(pack: RulePack, lang: str) -> list[dict]:
-    """One row per rule — section, rule, detail, deadline, article — for the public table."""
+    """One row per rule — section, rule, detail, deadline, article — for the public table, in
+    the reader's words: every code of the pack shown by its name."""
     lang = "en" if lang.startswith("en") else "zh"
-    stages = {s.code: _name(s, lang) for s in pack.stages}
+    label = _labeller(pack, lang)
     deadlines = {d.code: d for d in pack.deadlines}
     rows = []
+
+    def row(section, rule, *, detail="", roles=(), deadline="", article=""):
+        rows.append(
+            {
+                "section": label(section),
+                "rule": rule,
+                "detail": detail,
+                "roles": "、".join(label(r) for r in roles if r),
+                "deadline": deadline,
+                "article": article,
+            }
+        )
+
     for t in pack.transitions:
         opened = [deadlines[c] for c in t.opens if c in deadlines]
-        rows.append(
-            {
-                "section": "transition",
-                "rule": _name(t, lang),
-                "detail": f"{' / '.join(stages.get(s, s) for s in t.from_)} → {stages.get(t.to, t.to)}",
-                "roles": ", ".join(t.roles),
-                "deadline": "; ".join(_deadline_text(d, lang) for d in opened),
-                "article": t.article,
-            }
+        row(
+            "transition",
+            _name(t, lang),
+            detail=f"{' / '.join(label(s) for s in t.from_)} → {label(t.to)}",
+            roles=t.roles,
+            deadline="; ".join(_deadline_text(d, lang) for d in opened),
+            article=t.article,
         )
     for d in pack.deadlines:
-        rows.append(
-            {
-                "section": "deadline",
-                "rule": _name(d, lang),
-                "detail": d.anchor,
-                "roles": d.responsible or "",
-                "deadline": _deadline_text(d, lang),
-                "article": d.article,
-            }
+        row(
+            "deadline",
+            _name(d, lang),
+            detail=label(d.anchor),
+            roles=[d.responsible],
+            deadline=_deadline_text(d, lang),
+            article=d.article,
         )
     for m in pack.materials:
-        rows.append(
-            {
-                "section": "material",
-                "rule": shown_text(m, lang),
-                "detail": stages.get(m.stage, m.stage),
-                "roles": "",
-                "deadline": "",
-                "article": m.article,
-            }
-        )
+        row("material", shown_text(m, lang), detail=label(m.stage), article=m.article)
     for th in pack.thresholds:
-        rows.append(
-            {
-                "section": "threshold",
-                "rule": _name(th, lang),
-                "detail": f"{th.comparison} {th.value} {th.unit}",
-                "roles": "",
-                "deadline": "",
-                "article": th.article,
-            }
-        )
+        detail = f"{label(th.comparison)} {th.value} {th.unit}"
+        row("threshold", _name(th, lang), detail=detail, article=th.article)
     for duty in pack.annual_duties:
-        due = f"{duty.due_month}-{duty.due_day}" if duty.due_month else ""
-        rows.append(
-            {
-                "section": "annual_duty",
-                "rule": _name(duty, lang),
-                "detail": duty.period,
-                "roles": duty.role,
-                "deadline": due,
-                "article": duty.article,
-            }
+        due = ""
+        if duty.due_month:
+            due = (
+                f"{duty.due_month}月{duty.due_day}日"
+                if lang == "zh"
+                else f"{duty.due_month}-{duty.due_day}"
+            )
+        row(
+            "annual_duty",
+            _name(duty, lang),
+            detail=label(duty.period),
+            roles=[duty.role],
+            deadline=due,
+            article=duty.article,
         )
     for report in pack.event_reports:
-        rows.append(
-            {
-                "section": "event_report",
-                "rule": _name(report, lang),
-                "detail": report.form,
-                "roles": report.role,
-                "deadline": _deadline_text(deadlines[report.deadline], lang)
-                if report.deadline in deadlines
-                else "",
-                "article": report.article,
-            }
+        limit = deadlines.get(report.deadline)
+        row(
+            "event_report",
+            _name(report, lang),
+            detail=label(report.form),
+            roles=[report.role],
+            deadline=_deadline_text(limit, lang) if limit else "",
+            article=report.article,
         )
     for sup in pack.supervision:
-        rows.append(
-            {
-                "section": "supervision",
-                "rule": _name(sup, lang),
-                "detail": sup.frequency,
-                "roles": sup.role,
-                "deadline": "",
-                "article": sup.article,
-            }
+        row(
+            "supervision",
+            _name(sup, lang),
+            detail=label(sup.frequency),
+            roles=[sup.role],
+            article=sup.article,
         )
     if pack.periodic_review:
         review = pack.periodic_review
-        rows.append(
-            {
-                "section": "periodic_review",
-                "rule": "复核" if lang == "zh" else "periodic review",
-                "detail": "",
-                "roles": review.role,
-                "deadline": f"{review.cycle_years}{'年' if lang == 'zh' else ' years'}",
-                "article": review.article,
-            }
+        row(
+            "periodic_review",
+            "复核" if lang == "zh" else "periodic review",
+            roles=[review.role],
+            deadline=f"{review.cycle_years}{'年' if lang == 'zh' else ' years'}",
+            article=review.article,
         )
     for ground in pack.revocation_grounds:
-        rows.append(
-            {
-                "section": "revocation",
-                "rule": shown_text(ground, lang),
-                "detail": "",
-                "roles": "",
-                "deadline": "",
-                "article": ground.article,
-            }
-        )
+        row("revocation", shown_text(ground, lang), article=ground.article)
     return rows
 
 

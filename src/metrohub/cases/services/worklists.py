@@ -92,7 +92,10 @@ def worklist(user, *, limit: int | None = None) -> list[WorkItem]:
         )
         if not transitions and not mine and not supervising:
             continue
-        due = min((o.deadline.due for o in mine), default=None)
+        # The date shown is mine when I answer for one; otherwise the case's next live time limit,
+        # so that a case with a time limit running never shows an empty due date.
+        live = [o for o in case.obligations.all() if o.is_live]
+        due = min((o.deadline.due for o in mine or live), default=None)
         overdue = any(
             o.state == "overdue" or (o.kind == "maximum" and o.deadline.due < now) for o in mine
         )

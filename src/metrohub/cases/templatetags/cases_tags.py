@@ -95,3 +95,16 @@ def area_name(code):
     from metrohub.cases.services.taskbooks import AREA_CHOICES
 
     return next((str(label) for value, label in AREA_CHOICES if value == code), code)
+
+
+@register.filter
+def pack_title(pack):
+    """A rule pack by its title, never its key."""
+    meta = pack.pack
+    return meta.title_en if (get_language() or "").startswith("en") else meta.title_zh
+
+
+@register.filter
+def next_due(case):
+    """The earliest due date among the case's live obligations (prefetched), or None."""
+    return min((o.deadline.due for o in case.obligations.all() if o.is_live), default=None)

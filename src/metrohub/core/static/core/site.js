@@ -18,3 +18,13 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }
 });
+
+// A table that scrolls sideways (phones) takes the keyboard focus, so that it can be scrolled
+// without a mouse.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const box of document.querySelectorAll(".table, .uc-scroll")) {
+    if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+      box.tabIndex = 0;
+    }
+  }
+});
