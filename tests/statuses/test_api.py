@@ -1,46 +1,16 @@
 """A center's status history: recorded with the decision behind each change, public on its
 profile and through the API, in a bounded number of queries whatever its length."""
 
-import datetime as dt
-
 import pytest
 
-from metrohub.cases.models import Decision
-from metrohub.cases.walk import new_case
 from metrohub.centers.models import Center
-from metrohub.statuses import services
 
 pytestmark = pytest.mark.django_db
 
 
-def _changes(world, center, n):
-    """`n` alternating changes, each with a numbered decision of a case of the center."""
-    case = new_case(world, "chongqing", name="重庆市状态示例产业计量测试中心")
-    regulator = world["users"]["cq_regulator"]
-    for i in range(n):
-        status = Center.Status.SUSPENDED if i % 2 == 0 else Center.Status.ESTABLISHED
-        decision = Decision.objects.create(
-            case=case,
-            kind=Decision.Kind.OTHER,
-            transition="test",
-            document_number=f"渝市监发〔2025〕{100 + i}号",
-            document_date=dt.date(2025, 1, 1) + dt.timedelta(days=i),
-            decided_by=regulator,
-        )
-        services.record_change(
-            center=center,
-            status=status,
-            on=decision.document_date,
-            actor=regulator,
-            case=case,
-            decision=decision,
-            article="第二十七条",
-        )
-
-
-def test_history_is_public_with_its_decisions(world, client):
+def test_history_is_public_with_its_decisions(status_changes, client):
     center = Center.objects.get(code="CQ-AUTO")
-    _changes(world, center, 2)
+    status_changes(center, 2)
     body = client.get("/api/v1/centers/CQ-AUTO/status-history").json()
     assert [
         (h["status_name"], h["previous"], h["on"], h["document_number"], h["article"])
@@ -61,9 +31,9 @@ def test_history_is_public_with_its_decisions(world, client):
 
 
 @pytest.mark.parametrize("n", [1, 30])
-def test_history_queries_do_not_grow(world, client, n, django_assert_max_num_queries):
+def test_history_queries_do_not_grow(status_changes, client, n, django_assert_max_num_queries):
     center = Center.objects.get(code="CQ-AUTO")
-    _changes(world, center, n)
+    status_changes(center, n)
     with django_assert_max_num_queries(4):
         body = client.get("/api/v1/centers/CQ-AUTO/status-history").json()
     assert len(body["history"]) == n
