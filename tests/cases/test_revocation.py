@@ -62,7 +62,9 @@ def test_a_revocation_across_national_day(shanghai, api, clock):
     assert (case["kind_name"], case["state_name"]) == ("撤销资格", "拟撤销立案")
     cid = case["id"]
     # a ground outside the pack's is refused, naming the field
-    bad = regulator.take(cid, "notify_center", {"grounds": ["made_up"], "reasons": "x"})
+    bad = regulator.take(
+        cid, "notify_center", {"grounds": ["made_up"], "reasons": "x", "deadline_count": 10}
+    )
     assert bad.status_code == 422
     assert [e["field"] for e in bad.json()["errors"]] == ["grounds"]
     notice = {
