@@ -66,3 +66,13 @@ def test_api_grid(check_grid, world):
             ("GET", "/api/v1/openapi.json", {}, 200),
         ]
     )
+
+
+def test_center_status_history_grid(check_grid, world):
+    # public: a registered center's status and history; an unknown center is not found
+    check_grid(
+        [
+            ("GET", "/api/v1/centers/CQ-AUTO/status-history", {}, 200),
+            ("GET", "/api/v1/centers/NO-SUCH/status-history", {}, 404),
+        ]
+    )

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "metrohub.search",
     "metrohub.jobs",
     "metrohub.alliances",
+    "metrohub.statuses",
     "metrohub.sharing",
     "metrohub.enquiries",
     "metrohub.standards",

@@ -28,6 +28,7 @@ from metrohub.search.api import router as search_router
 from metrohub.sharing.api import router as sharing_router
 from metrohub.standards.api import router as standards_router
 from metrohub.traceability.api import router as traceability_router
+from metrohub.statuses.api import router as statuses_router
 from metrohub.uncertainty.api import router as uncertainty_router
 
 api.add_router("/", accounts_router)
@@ -37,6 +38,7 @@ api.add_router("/", legaltime_router)
 api.add_router("/", rulepacks_router)
 api.add_router("/uncertainty", uncertainty_router)
 api.add_router("/", centers_router)
+api.add_router("/", statuses_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", cases_router)
 api.add_router("/", panels_router)

@@ -79,6 +79,9 @@ STAGE_CODES: tuple[str, ...] = (
     "assessed",
     "concluded",
     "closed",
+    # revocation: the center notified of the grounds, and its statement in reply
+    "notified",
+    "responded",
 )
 
 #: Conditions the procedure engine evaluates before it lets a transition happen.

@@ -1,0 +1,96 @@
+"""Recording a center's status changes, and reading its public history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from metrohub.cases.models import Decision
+from metrohub.centers.models import Center
+from metrohub.eventlog.services import append_event
+from metrohub.statuses.models import StatusChange
+
+
+def record_change(
+    *,
+    center: Center,
+    status: str,
+    on: dt.date,
+    actor=None,
+    case=None,
+    decision: Decision | None = None,
+    article: str = "",
+) -> StatusChange:
+    """One dated entry in the center's history, and the event behind it."""
+    with transaction.atomic():
+        previous = (
+            StatusChange.objects.filter(center=center)
+            .order_by("-on", "-pk")
+            .values_list("status", flat=True)
+            .first()
+        ) or ""
+        change = StatusChange.objects.create(
+            center=center,
+            status=status,
+            previous=previous,
+            on=on,
+            case=case,
+            decision=decision,
+            article=article[:200],
+            recorded_by=actor,
+        )
+        append_event(
+            subject=f"center:{center.code}",
+            action="center.status_changed",
+            actor=actor,
+            article=article,
+            effective_date=on,
+            payload={
+                "from": previous,
+                "to": status,
+                "case": case.pk if case else None,
+                "decision": decision.pk if decision else None,
+                "document_number": decision.document_number if decision else "",
+            },
+        )
+    return change
+
+
+def follow_center_status(ctx) -> None:
+    """After a transition: when the case's center now stands at another status than its history
+    last says (approved to build, established, revoked …), record the change with the decision
+    the transition made, dated by the decision's document where it has one."""
+    case = ctx.case
+    if not case.center_id:
+        return
+    center = Center.objects.only("pk", "code", "status").get(pk=case.center_id)
+    last = (
+        StatusChange.objects.filter(center=center)
+        .order_by("-on", "-pk")
+        .values_list("status", flat=True)
+        .first()
+    )
+    if center.status == last:
+        return
+    made = ctx.extra.get("decisions") or []
+    decision = Decision.objects.filter(pk__in=made).order_by("-pk").first() if made else None
+    on = decision.document_date if decision and decision.document_date else ctx.on
+    record_change(
+        center=center,
+        status=center.status,
+        on=on,
+        actor=ctx.actor,
+        case=case,
+        decision=decision,
+        article=ctx.transition.article,
+    )
+
+
+def history(*, center: Center) -> list[StatusChange]:
+    """The center's status changes, oldest first, with their decisions (one query)."""
+    return list(
+        StatusChange.objects.filter(center=center)
+        .select_related("decision", "case")
+        .order_by("on", "pk")
+    )
