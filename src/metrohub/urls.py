@@ -27,8 +27,8 @@ from metrohub.rulepacks.api import router as rulepacks_router
 from metrohub.search.api import router as search_router
 from metrohub.sharing.api import router as sharing_router
 from metrohub.standards.api import router as standards_router
-from metrohub.traceability.api import router as traceability_router
 from metrohub.statuses.api import router as statuses_router
+from metrohub.traceability.api import router as traceability_router
 from metrohub.uncertainty.api import router as uncertainty_router
 
 api.add_router("/", accounts_router)
