@@ -127,3 +127,13 @@ def pytest_configure(config):
     # Rate limits count per process across the whole session; tests of them turn them on
     # (tests/core/test_ratelimit.py), other tests must not trip over each other's requests.
     settings.METROHUB_RATE_LIMITS_ENABLED = False
+    # Tasks (mail, large evaluations) run at once, as `scripts/test-all` asks, also when pytest
+    # is started by hand.
+    if "METROHUB_TASK_BACKEND" not in os.environ:
+        settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # One process: a version added in a test reloads the rule packs at once; the periodic
+    # re-check for other processes' versions would add a query to whichever request falls due,
+    # and break the "queries do not grow with the rows" tests on a slow machine.
+    from metrohub.rulepacks import services as rulepack_services
+
+    rulepack_services.RECHECK_SECONDS = float("inf")

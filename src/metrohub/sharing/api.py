@@ -160,9 +160,18 @@ class AvailabilityOut(Schema):
     days: list[DayOut]
 
 
+# Opening hours are kept in today's local time; years far off have no such time (Asia/Shanghai
+# before 1901 is local mean time, +08:05:43, which ISO 8601 cannot write).
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
 class PeriodIn(Schema):
-    start: dt.date = Field(alias="from", description="the first day (YYYY-MM-DD)")
-    end: dt.date = Field(alias="to", description="the last day, at most 61 days later")
+    start: dt.date = Field(
+        alias="from", ge=FIRST_DAY, le=LAST_DAY, description="the first day (YYYY-MM-DD)"
+    )
+    end: dt.date = Field(
+        alias="to", ge=FIRST_DAY, le=LAST_DAY, description="the last day, at most 61 days later"
+    )
 
 
 class BookingIn(Schema):
