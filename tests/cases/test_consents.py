@@ -51,9 +51,10 @@ def test_a_co_builder_sees_the_case_only_after_consenting(check_grid, client_for
     consent = CoBuilderConsent.objects.get(case=joint)
     assert consent.state == "invited"
     before = [
-        ("GET", f"/cases/{joint.pk}/", {**PARTIES, "director": 404}, 404),
+        # center staff (engineers, checkers) take no part in the procedure: 403
+        ("GET", f"/cases/{joint.pk}/", {**PARTIES, "director": 404, "staff": 403}, 404),
         ("GET", f"/api/v1/cases/{joint.pk}", {**API, "director": 404}, 404),
-        ("GET", "/cases/invitations/", {"anonymous": 302, "industry": 403}, 200),
+        ("GET", "/cases/invitations/", {"anonymous": 302, "industry": 403, "staff": 403}, 200),
         ("GET", "/api/v1/co-builder-invitations", {"anonymous": 401}, 200),
     ]
     check_grid(before)
@@ -81,7 +82,7 @@ def test_a_co_builder_sees_the_case_only_after_consenting(check_grid, client_for
     assert (answered.status_code, answered.json()["state"]) == (200, "consented")
     check_grid(
         [
-            ("GET", f"/cases/{joint.pk}/", {**PARTIES, "director": 200}, 404),
+            ("GET", f"/cases/{joint.pk}/", {**PARTIES, "director": 200, "staff": 403}, 404),
             (
                 "GET",
                 f"/api/v1/cases/{joint.pk}",

@@ -47,7 +47,8 @@ CASES_PER_PAGE = 50
 def worklist(request):
     items = services.worklist(request.user)
     # every case in scope, a page at a time (a national regulator sees thousands)
-    cases = bounded_page(services.cases_for(request.user), CASES_PER_PAGE, request.GET.get("page"))
+    in_scope = services.cases_for(request.user).prefetch_related("obligations__deadline")
+    cases = bounded_page(in_scope, CASES_PER_PAGE, request.GET.get("page"))
     return render(
         request,
         "cases/worklist.html",
