@@ -130,7 +130,9 @@ def pytest_configure(config):
     # Tasks (mail, large evaluations) run at once, as `scripts/test-all` asks, also when pytest
     # is started by hand.
     if "METROHUB_TASK_BACKEND" not in os.environ:
-        settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+        settings.TASKS = {
+            "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+        }
     # One process: a version added in a test reloads the rule packs at once; the periodic
     # re-check for other processes' versions would add a query to whichever request falls due,
     # and break the "queries do not grow with the rows" tests on a slow machine.
