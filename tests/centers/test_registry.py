@@ -122,7 +122,7 @@ def test_paging_keeps_the_filters(client, country):
 def test_profile(client, country, django_assert_max_num_queries):
     center = make_centers(country, 5)[4]  # revoked
     append_event(subject=f"center:{center.code}", action="center.registered", payload={})
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):
         html = client.get(f"/centers/{center.code}/").content.decode()
     assert 'data-testid="revoked-notice"' in html
     assert "登记入册" in html and "center.registered" not in html
