@@ -70,6 +70,13 @@ def test_pages_grid(check_grid, ids):
     check_grid(
         [
             ("GET", "/cases/", PARTIES | {"expert": 200}, 403),
+            (
+                "GET",
+                "/cases/?q=网格&stage=public_notice&sort=-center",
+                PARTIES | {"expert": 200},
+                403,
+            ),
+            ("GET", "/cases/export.xlsx", PARTIES | {"expert": 200}, 403),
             ("GET", "/cases/new/", APPLICANT_CQ, 403),
             ("GET", "/cases/notices/", {}, 200),
             ("GET", f"/cases/notices/{cq}/", {}, 200),

@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("new/", views.case_new, name="new"),
+    path("export.xlsx", views.cases_export, name="export"),
     path("notices/", views.notice_list, name="notices"),
     path("inspections/", views.inspection_coverage, name="inspections"),
     path("invitations/", views.invitations, name="invitations"),
