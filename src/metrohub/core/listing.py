@@ -49,7 +49,8 @@ class Listing:
     name: str
     #: the list page's URL name (a saved view opens it)
     url_name: str
-    search: tuple[str, ...]
+    #: the fields the search box reads (any contains the text), or a function of the text
+    search: tuple[str, ...] | Callable[[QuerySet, str], QuerySet]
     filters: tuple[Filter, ...]
     sorts: tuple[Sort, ...]
     #: the order when none is asked for
@@ -78,6 +79,8 @@ class Listing:
         listed.q = text
         if not text:
             return queryset
+        if callable(self.search):
+            return self.search(queryset, text)
         return queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": text}) for f in self.search)))
 
     def _filter(self, base, queryset, spec, params, listed):
