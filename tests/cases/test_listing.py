@@ -165,3 +165,65 @@ def test_filtered_list_and_export_do_not_grow(world, client_for, url):
     for i in range(45):
         _case(world, f"计数{i + 5}", due_in_days=-2)
     assert _count(client, url) == few
+
+
+def _obligations_shown(client, query):
+    response = client.get(f"/cases/obligations/?{query}")
+    assert response.status_code == 200
+    return [row["obligation"].case_id for row in response.context["rows"]]
+
+
+def test_obligations_list_narrows_to_overdue_and_sorts_by_due(world, client_for):
+    late = _case(world, "义务逾期中心", due_in_days=-3)
+    later = _case(world, "义务未到期中心", due_in_days=40)
+    soon = _case(world, "义务将到期中心", due_in_days=5)
+    client = client_for("regulator")
+    assert _obligations_shown(client, "q=义务") == [late.pk, soon.pk, later.pk]
+    assert _obligations_shown(client, "q=义务&sort=-due") == [later.pk, soon.pk, late.pk]
+    assert _obligations_shown(client, "q=义务&overdue=1") == [late.pk]
+    html = client.get("/cases/obligations/?q=义务&overdue=1").content.decode()
+    assert "已逾期" in html and "义务逾期中心" in html and "义务未到期中心" not in html
+
+
+def test_obligations_of_another_programme_are_not_listed(world, client_for):
+    with services.quiet():
+        hubei = new_case(world, "hubei", name="湖北义务中心")
+    Obligation.objects.create(
+        case=hubei,
+        code="supplement_period",
+        deadline=store_deadline(
+            start=dt.date(2025, 1, 1), count=7, unit="days", rule="hubei@2016:x"
+        ),
+        kind="maximum",
+        article="第十一条",
+        responsible_role="applicant",
+        opened_by="test",
+    )
+    assert _obligations_shown(client_for("regulator"), "q=湖北义务") == []
+    assert _obligations_shown(client_for("hb_regulator"), "q=湖北义务") == [hubei.pk]
+
+
+def test_obligations_export_reads_back(world, client_for):
+    late = _case(world, "义务导出中心", due_in_days=-3)
+    _case(world, "义务导出二中心", due_in_days=9)
+    rows = _sheet(
+        client_for("regulator").get("/cases/obligations/export.xlsx?q=义务导出&overdue=1")
+    )
+    assert rows[0][0] == "我辖区内的法定义务"
+    assert [r[0] for r in rows[2:]] == [late.pk]
+    assert rows[2][5].date() == Obligation.objects.get(case=late).deadline.due
+    assert rows[2][6] == "已逾期"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/cases/obligations/?q=计数&overdue=1&sort=due", "/cases/obligations/export.xlsx?q=计数"],
+)
+def test_obligations_list_does_not_grow(world, client_for, url):
+    client = client_for("regulator")
+    for i in range(5):
+        _case(world, f"计数{i}", due_in_days=-2)
+    few = _count(client, url)
+    for i in range(45):
+        _case(world, f"计数{i + 5}", due_in_days=-2)
+    assert _count(client, url) == few

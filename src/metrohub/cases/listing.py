@@ -86,3 +86,45 @@ CASES = Listing(
         Sort("stage", _("Stage"), ("state",)),
     ),
 )
+
+
+def overdue_obligations(queryset, _value):
+    return queryset.filter(
+        Q(state=Obligation.State.OVERDUE)
+        | Q(state=Obligation.State.OPEN, kind="maximum", deadline__due__lt=clock.today())
+    )
+
+
+def _obligation_state_choices(_queryset):
+    return [(value, str(label)) for value, label in Obligation.State.choices]
+
+
+def _obligation_pack_choices(queryset):
+    from metrohub.cases.models import Case
+
+    return _pack_choices(Case.objects.filter(pk__in=queryset.order_by().values("case_id")))
+
+
+def _obligation_kind_choices(queryset):
+    from metrohub.cases.models import Case
+
+    return _kind_choices(Case.objects.filter(pk__in=queryset.order_by().values("case_id")))
+
+
+OBLIGATIONS = Listing(
+    name="obligations",
+    url_name="cases:obligations",
+    search=("case__center_name", "case__center__code", "article"),
+    filters=(
+        Filter("kind", _("Kind"), exact("case__kind"), _obligation_kind_choices),
+        Filter("state", _("State"), exact("state"), _obligation_state_choices),
+        Filter("pack", _("Programme"), exact("case__rulepack_code"), _obligation_pack_choices),
+        Filter("overdue", _("Overdue"), overdue_obligations, lambda _qs: OVERDUE),
+        Filter("center", _("Center code"), exact("case__center__code")),
+    ),
+    sorts=(
+        Sort("due", _("Due"), ("deadline__due",)),
+        Sort("center", _("Center name"), ("case__center_name",)),
+    ),
+    default_order=("deadline__due", "pk"),
+)

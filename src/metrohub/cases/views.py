@@ -32,11 +32,11 @@ from metrohub.cases.forms import (
     posted_lists,
     posted_rows,
 )
-from metrohub.cases.listing import CASES
-from metrohub.cases.models import Material, Milestone, Objection
+from metrohub.cases.listing import CASES, OBLIGATIONS
+from metrohub.cases.models import Material, Milestone, Objection, Obligation
 from metrohub.cases.services import worklists
 from metrohub.cases.services.taskbooks import AREA_CHOICES
-from metrohub.cases.templatetags.cases_tags import next_due, pack_title, stage_name
+from metrohub.cases.templatetags.cases_tags import next_due, pack_title, stage_name, zh_en
 from metrohub.core.errors import SHOWN_ON_PAGE, DomainError, into_form, page_message
 from metrohub.core.exports import EXPORT_CAP, xlsx_response
 from metrohub.core.listing import export_rows, page_context
@@ -113,6 +113,76 @@ def _case_row(case) -> list:
         case.filed_on,
         next_due(case),
     ]
+
+
+def _obligations(user):
+    return Obligation.objects.filter(case__in=services.cases_for(user)).select_related(
+        "case", "case__center", "deadline"
+    )
+
+
+def _obligation_row(obligation) -> dict:
+    pack = obligation.case.pack
+    try:
+        name = zh_en(pack.deadline(obligation.code))
+    except KeyError:
+        name = ""
+    return {
+        "obligation": obligation,
+        "name": name,
+        "state": obligation.get_current_state_display(),
+        "overdue": obligation.current_state == Obligation.State.OVERDUE,
+    }
+
+
+@permission_required("cases.view_obligations")
+def obligation_list(request):
+    """The obligations of every case in the regulator's scope, soonest due first."""
+    listed = OBLIGATIONS.apply(_obligations(request.user), request.GET)
+    page = bounded_page(listed.queryset, CASES_PER_PAGE, request.GET.get("page"))
+    return render(
+        request,
+        "cases/obligations.html",
+        {
+            "page": page,
+            "rows": [_obligation_row(o) for o in page],
+            **page_context(request.user, listed, export_url=reverse("cases:obligations_export")),
+        },
+    )
+
+
+@permission_required("cases.view_obligations")
+def obligations_export(request):
+    listed = OBLIGATIONS.apply(_obligations(request.user), request.GET)
+
+    def row(obligation):
+        shown = _obligation_row(obligation)
+        return [
+            obligation.case_id,
+            obligation.case.center_name,
+            obligation.case.center.code if obligation.case.center else "",
+            shown["name"],
+            obligation.article,
+            obligation.deadline.due,
+            str(shown["state"]),
+        ]
+
+    rows, cut = export_rows(listed.queryset, row, cap=EXPORT_CAP)
+    return xlsx_response(
+        filename="obligations",
+        title=_("Obligations in my scope"),
+        columns=[
+            _("Case"),
+            _("Center name"),
+            _("Center code"),
+            _("Deadline"),
+            _("Article"),
+            _("Due"),
+            _("State"),
+        ],
+        rows=rows,
+        note=_("Only the first %(n)d rows are exported.") % {"n": EXPORT_CAP} if cut else "",
+    )
 
 
 @permission_required("cases.file_case")
