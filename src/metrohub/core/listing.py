@@ -180,10 +180,15 @@ def page_context(user, listed: Listed, *, export_url: str = "") -> dict:
     """What `includes/listing.html` shows: the controls, the person's own saved views, export."""
     from metrohub.accounts.models import SavedView
 
-    views = SavedView.objects.filter(user=user, list_name=listed.listing.name)
+    # a visitor who is not signed in reads the list but keeps no views
+    views = (
+        list(SavedView.objects.filter(user=user, list_name=listed.listing.name))
+        if user.is_authenticated
+        else None
+    )
     return {
         "listed": listed,
-        "saved_views": list(views),
+        "saved_views": views,
         "export_url": export_url,
         "query": listed.query,
     }
