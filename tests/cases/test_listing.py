@@ -227,3 +227,26 @@ def test_obligations_list_does_not_grow(world, client_for, url):
     for i in range(45):
         _case(world, f"计数{i + 5}", due_in_days=-2)
     assert _count(client, url) == few
+
+
+def test_the_api_list_takes_the_same_filters(world, client_for):
+    late = _case(world, "接口逾期中心", due_in_days=-3)
+    on_time = _case(world, "接口未逾期中心", due_in_days=30)
+    noticed = _case(world, "接口公示中心", state="public_notice")
+    client = client_for("regulator")
+
+    def ids(query):
+        response = client.get(f"/api/v1/cases?{query}")
+        assert response.status_code == 200, response.content
+        return [c["id"] for c in response.json()]
+
+    assert ids("q=接口&sort=center") == sorted(
+        [late.pk, on_time.pk, noticed.pk], key=lambda pk: Case.objects.get(pk=pk).center_name
+    )
+    assert ids("q=接口&overdue=true") == [late.pk]
+    assert sorted(ids("q=接口&overdue=false")) == sorted([on_time.pk, noticed.pk])
+    assert ids("q=接口&state=public_notice") == [noticed.pk]
+    response = client.get("/api/v1/cases?state=no_such_stage")
+    assert response.status_code == 400
+    assert "阶段：没有此选项。" in response.json()["message"]
+    assert client.get("/api/v1/cases?sort=applicant__password").status_code == 422

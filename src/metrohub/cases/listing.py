@@ -36,12 +36,11 @@ def _kind_choices(queryset):
 
 
 def _stage_choices(queryset):
-    states = set(queryset.order_by().values_list("state", flat=True).distinct())
+    # every stage of the procedures in the list, reached by a case yet or not
     names = {}
     for _code, _kind, pack in _packs(queryset):
         for stage in pack.stages:
-            if stage.code in states:
-                names.setdefault(stage.code, stage.name_en if _english() else stage.name_zh)
+            names.setdefault(stage.code, stage.name_en if _english() else stage.name_zh)
     return sorted(names.items(), key=lambda pair: pair[1])
 
 
