@@ -28,6 +28,13 @@ PARTIES = {
     "director": 200,
     "expert": 404,  # sees only the cases of the panels it sits on
 }
+SUPERVISORS = {
+    "anonymous": 302,
+    "admin": 200,
+    "regulator": 200,
+    "district": 200,
+    "authority": 200,
+}
 # A Chongqing case in Yubei filed by cq-auto: the director (cq-cqmi) is not its party.
 CQ_CASE = {**PARTIES, "director": 404}
 HB_CASE = {
@@ -70,6 +77,16 @@ def test_pages_grid(check_grid, ids):
     check_grid(
         [
             ("GET", "/cases/", PARTIES | {"expert": 200}, 403),
+            (
+                "GET",
+                "/cases/?q=网格&stage=public_notice&sort=-center",
+                PARTIES | {"expert": 200},
+                403,
+            ),
+            ("GET", "/cases/export.xlsx", PARTIES | {"expert": 200}, 403),
+            ("GET", "/cases/obligations/", SUPERVISORS, 403),
+            ("GET", "/cases/obligations/?q=网格&overdue=1&sort=-due", SUPERVISORS, 403),
+            ("GET", "/cases/obligations/export.xlsx", SUPERVISORS, 403),
             ("GET", "/cases/new/", APPLICANT_CQ, 403),
             ("GET", "/cases/notices/", {}, 200),
             ("GET", f"/cases/notices/{cq}/", {}, 200),

@@ -5,6 +5,8 @@ def test_pages_grid(check_grid, world):
     check_grid(
         [
             ("GET", "/centers/", {}, 200),
+            ("GET", "/centers/?q=中心&region=500000&level=municipal&sort=-name", {}, 200),
+            ("GET", "/centers/export.xlsx", {}, 200),
             ("GET", "/centers/CQ-AUTO/", {}, 200),
             ("GET", "/centers/SH-BIO/", {}, 200),
             ("GET", "/centers/NOPE/", {}, 404),

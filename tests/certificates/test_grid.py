@@ -28,6 +28,8 @@ def test_certificate_pages_grid(check_grid, demo):
     check_grid(
         [
             ("GET", "/certificates/", work, 403),
+            ("GET", "/certificates/?q=x&kind=verification_certificate&status=valid&sort=-number", work, 403),
+            ("GET", "/certificates/export.xlsx", work, 403),
             ("GET", "/certificates/mine/", {"anonymous": 302}, 200),
             ("GET", "/certificates/new/", work, 403),
             ("GET", f"/certificates/jobs/{cq.job_id}/", work, 403),

@@ -100,8 +100,10 @@ def test_list_pages_do_not_grow_queries_with_rows(world, url, username):
     assert html.count('href="/certificates/CQ-') >= 10
     keep = Certificate.objects.filter(center__code="CQ-AUTO").order_by("pk")[:2]
     from metrohub.standards.models import InstrumentCertificate
+    from metrohub.traceability.models import AffectedCertificate
 
     InstrumentCertificate.objects.filter(platform_certificate__isnull=False).delete()
+    AffectedCertificate.objects.all().delete()
     Job.objects.update(replaces=None)
     Certificate.objects.update(replaces=None)
     Certificate.objects.exclude(pk__in=[c.pk for c in keep]).delete()

@@ -130,3 +130,31 @@ from auditlog.registry import auditlog  # noqa: E402
 
 auditlog.register(User, exclude_fields=["password", "last_login"])
 auditlog.register(RoleAssignment)
+
+
+class SavedView(models.Model):
+    """A person's named search of a list page (its cleaned query string), theirs alone."""
+
+    #: the most views one person keeps per list
+    LIMIT = 30
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    list_name = models.CharField(_("list"), max_length=32)
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("query"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "list_name", "name"], name="one_saved_view_name_per_list"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -4,10 +4,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from metrohub.accounts.models import ApiToken
+from metrohub.accounts.models import ApiToken, SavedView
 from metrohub.eventlog.services import append_event
 
 DEFAULT_TOKEN_DAYS = 90
@@ -55,3 +56,31 @@ def revoke_token(*, user, token_id: int) -> ApiToken:
             payload={"token": token.hint},
         )
     return token
+
+
+@transaction.atomic
+def save_view(*, user, list_name: str, name: str, query: str) -> SavedView:
+    """Keep a list's search under a name of the person's choosing (the same name replaces it)."""
+    from metrohub.core.listing import LISTINGS
+
+    if list_name not in LISTINGS:
+        raise ValidationError({"list_name": _("No such list.")})
+    name = name.strip()
+    if not name or len(name) > 60:
+        raise ValidationError({"name": _("Name: 1 to 60 characters.")})
+    if len(query) > 500:
+        raise ValidationError({"query": _("The search is too long to keep.")})
+    mine = SavedView.objects.select_for_update().filter(user=user, list_name=list_name)
+    if not mine.filter(name=name).exists() and mine.count() >= SavedView.LIMIT:
+        raise ValidationError(
+            {"name": _("At most %(n)d saved views per list.") % {"n": SavedView.LIMIT}}
+        )
+    view, _created = SavedView.objects.update_or_create(
+        user=user, list_name=list_name, name=name, defaults={"query": query}
+    )
+    return view
+
+
+def delete_view(*, user, view_id: int) -> None:
+    # another person's view is not there for this user: DoesNotExist -> 404 in the view
+    SavedView.objects.get(user=user, pk=view_id).delete()

@@ -73,4 +73,7 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("people/", views.people, name="people"),
+    path("views/<int:view_id>/", views.saved_view_open, name="saved_view"),
+    path("views/<int:view_id>/delete/", views.saved_view_delete, name="saved_view_delete"),
+    path("views/new/<str:list_name>/", views.saved_view_new, name="saved_view_new"),
 ]

@@ -7,10 +7,12 @@ from typing import Any, Literal
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Header, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from metrohub.cases import application, services
+from metrohub.cases.listing import CASES, overdue_cases
 from metrohub.cases.models import Case, Material, Objection, Obligation
 from metrohub.cases.uploads import ALLOWED
 from metrohub.core.api import ERRORS, WRITE_ERRORS, optional_auth
@@ -194,6 +196,10 @@ class ListIn(Schema):
     state: str = Field("", max_length=32)
     rulepack: str = Field("", max_length=40)
     overdue: bool | None = None
+    q: str = Field("", max_length=100)
+    region: str = Field("", max_length=6)
+    center: str = Field("", max_length=64)
+    sort: Literal["", "filed_on", "-filed_on", "center", "-center", "stage", "-stage"] = ""
     # a page of the newest first: a national regulator sees thousands of cases
     limit: int = Field(100, ge=1, le=1000)
     offset: int = Field(0, ge=0, le=1_000_000)
@@ -635,17 +641,25 @@ def create_case(request, body: CaseIn, idempotency_key: str | None = KEY):
 
 @router.get("/cases", response={200: list[CaseSummaryOut], **ERRORS}, summary="Cases I may see")
 def list_cases(request, filters: Query[ListIn]):
-    cases = services.cases_for(request.user).prefetch_related("obligations__deadline")
-    if filters.kind:
-        cases = cases.filter(kind=filters.kind)
-    if filters.state:
-        cases = cases.filter(state=filters.state)
-    if filters.rulepack:
-        cases = cases.filter(rulepack_code=filters.rulepack)
-    out = [summary(c) for c in cases[filters.offset : filters.offset + filters.limit]]
-    if filters.overdue is not None:
-        out = [c for c in out if c["overdue"] == filters.overdue]
-    return out
+    # the same search, filters and order as the list page (one definition, `cases.listing`)
+    params = {
+        "q": filters.q,
+        "kind": filters.kind,
+        "stage": filters.state,
+        "pack": filters.rulepack,
+        "region": filters.region,
+        "center": filters.center,
+        "sort": filters.sort,
+        "overdue": "1" if filters.overdue else "",
+    }
+    listed = CASES.apply(services.cases_for(request.user), params)
+    if listed.errors:
+        raise HttpError(400, " ".join(listed.errors))
+    cases = listed.queryset
+    if filters.overdue is False:
+        cases = cases.exclude(pk__in=overdue_cases(cases, "1").values("pk"))
+    cases = cases.prefetch_related("obligations__deadline")
+    return [summary(c) for c in cases[filters.offset : filters.offset + filters.limit]]
 
 
 @router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS}, summary="One case")

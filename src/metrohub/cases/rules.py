@@ -20,3 +20,11 @@ is_applicant = role_predicate(Role.APPLICANT)
 
 rules.add_perm("cases.view_cases", takes_part)
 rules.add_perm("cases.file_case", is_applicant)
+# the regulators' view across their programme's obligations (a party reads its own on the case)
+supervises = role_predicate(
+    Role.PROGRAMME_REGULATOR,
+    Role.DISTRICT_REGULATOR,
+    Role.COMPETENT_AUTHORITY,
+    Role.PLATFORM_ADMIN,
+)
+rules.add_perm("cases.view_obligations", supervises)

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -30,10 +32,14 @@ from metrohub.cases.forms import (
     posted_lists,
     posted_rows,
 )
-from metrohub.cases.models import Material, Milestone, Objection
+from metrohub.cases.listing import CASES, OBLIGATIONS
+from metrohub.cases.models import Material, Milestone, Objection, Obligation
 from metrohub.cases.services import worklists
 from metrohub.cases.services.taskbooks import AREA_CHOICES
+from metrohub.cases.templatetags.cases_tags import next_due, pack_title, stage_name, zh_en
 from metrohub.core.errors import SHOWN_ON_PAGE, DomainError, into_form, page_message
+from metrohub.core.exports import EXPORT_CAP, xlsx_response
+from metrohub.core.listing import export_rows, page_context
 from metrohub.core.paging import bounded_page
 from metrohub.core.permissions import permission_required
 from metrohub.core.ratelimit import rate_limited
@@ -47,8 +53,12 @@ CASES_PER_PAGE = 50
 def worklist(request):
     items = services.worklist(request.user)
     # every case in scope, a page at a time (a national regulator sees thousands)
-    in_scope = services.cases_for(request.user).prefetch_related("obligations__deadline")
-    cases = bounded_page(in_scope, CASES_PER_PAGE, request.GET.get("page"))
+    listed = CASES.apply(services.cases_for(request.user), request.GET)
+    cases = bounded_page(
+        listed.queryset.prefetch_related("obligations__deadline"),
+        CASES_PER_PAGE,
+        request.GET.get("page"),
+    )
     return render(
         request,
         "cases/worklist.html",
@@ -56,12 +66,122 @@ def worklist(request):
             "items": items,
             "more": len(items) >= worklists.LIMIT,
             "cases": cases,
+            **page_context(request.user, listed, export_url=reverse("cases:export")),
             "can_file": request.user.has_perm("cases.file_case"),
             "invited": services.invitations_for(request.user).filter(state="invited").count(),
             "late_milestones": services.late_milestones(request.user)
             if holds(request.user, Role.PROGRAMME_REGULATOR)
             else [],
         },
+    )
+
+
+@permission_required("cases.view_cases")
+def cases_export(request):
+    """The filtered list as a workbook, at most `EXPORT_CAP` rows (the last line says if cut)."""
+    listed = CASES.apply(services.cases_for(request.user), request.GET)
+    queryset = listed.queryset.prefetch_related("obligations__deadline")
+    rows, cut = export_rows(queryset, _case_row, cap=EXPORT_CAP)
+    return xlsx_response(
+        filename="cases",
+        title=_("All cases I can see"),
+        columns=[
+            _("Case"),
+            _("Center name"),
+            _("Applicant"),
+            _("Kind"),
+            _("Programme"),
+            _("Stage"),
+            _("Filed on"),
+            _("Due"),
+        ],
+        rows=rows,
+        note=_("Only the first %(n)d rows are exported.") % {"n": EXPORT_CAP} if cut else "",
+    )
+
+
+def _case_row(case) -> list:
+    pack = case.pack
+    english = (get_language() or "").startswith("en")
+    return [
+        case.pk,
+        case.center_name,
+        case.applicant.name,
+        pack.kind_name(case.kind)[1 if english else 0],
+        pack_title(pack),
+        stage_name(case.state, pack),
+        case.filed_on,
+        next_due(case),
+    ]
+
+
+def _obligations(user):
+    return Obligation.objects.filter(case__in=services.cases_for(user)).select_related(
+        "case", "case__center", "deadline"
+    )
+
+
+def _obligation_row(obligation) -> dict:
+    pack = obligation.case.pack
+    try:
+        name = zh_en(pack.deadline(obligation.code))
+    except KeyError:
+        name = ""
+    return {
+        "obligation": obligation,
+        "name": name,
+        "state": obligation.get_current_state_display(),
+        "overdue": obligation.current_state == Obligation.State.OVERDUE,
+    }
+
+
+@permission_required("cases.view_obligations")
+def obligation_list(request):
+    """The obligations of every case in the regulator's scope, soonest due first."""
+    listed = OBLIGATIONS.apply(_obligations(request.user), request.GET)
+    page = bounded_page(listed.queryset, CASES_PER_PAGE, request.GET.get("page"))
+    return render(
+        request,
+        "cases/obligations.html",
+        {
+            "page": page,
+            "rows": [_obligation_row(o) for o in page],
+            **page_context(request.user, listed, export_url=reverse("cases:obligations_export")),
+        },
+    )
+
+
+@permission_required("cases.view_obligations")
+def obligations_export(request):
+    listed = OBLIGATIONS.apply(_obligations(request.user), request.GET)
+
+    def row(obligation):
+        shown = _obligation_row(obligation)
+        return [
+            obligation.case_id,
+            obligation.case.center_name,
+            obligation.case.center.code if obligation.case.center else "",
+            shown["name"],
+            obligation.article,
+            obligation.deadline.due,
+            str(shown["state"]),
+        ]
+
+    rows, cut = export_rows(listed.queryset, row, cap=EXPORT_CAP)
+    return xlsx_response(
+        filename="obligations",
+        title=_("Obligations in my scope"),
+        columns=[
+            _("Case"),
+            _("Center name"),
+            _("Center code"),
+            _("Deadline"),
+            _("Article"),
+            _("Due"),
+            _("State"),
+        ],
+        rows=rows,
+        note=_("Only the first %(n)d rows are exported.") % {"n": EXPORT_CAP} if cut else "",
     )
 
 

@@ -48,7 +48,12 @@ def filtered(filters: RegistryFilters) -> QuerySet[Center]:
         queryset = queryset.filter(industry_domain=f.industry)
     if f.status in Center.Status.values:
         queryset = queryset.filter(status=f.status)
-    for term in f.q.split()[:8]:
+    return search(queryset, f.q).order_by("code")
+
+
+def search(queryset: QuerySet[Center], text: str) -> QuerySet[Center]:
+    """Centers matching every word (at most eight) by name, code, industry or host."""
+    for term in text.split()[:8]:
         queryset = queryset.filter(
             Q(name__icontains=term)
             | Q(name_en__icontains=term)
@@ -56,7 +61,7 @@ def filtered(filters: RegistryFilters) -> QuerySet[Center]:
             | Q(industry_domain__icontains=term)
             | Q(host__name__icontains=term)
         )
-    return queryset.order_by("code")
+    return queryset
 
 
 def listed(filters: RegistryFilters) -> tuple[QuerySet[Center], QuerySet[Center]]:

@@ -6,21 +6,21 @@ from django.utils.translation import gettext as _
 from metrohub.catalogue.models import CapabilityLine
 from metrohub.catalogue.services import can_manage, can_review, flag_lines
 from metrohub.centers import registry
-from metrohub.centers.forms import RegistryForm
+from metrohub.centers.listing import CENTERS
 from metrohub.centers.models import Center
-from metrohub.centers.registry import RegistryFilters
 from metrohub.centers.scope import public_centers
+from metrohub.core.exports import EXPORT_CAP, xlsx_response
+from metrohub.core.listing import export_rows, page_context
 
 PER_PAGE = 20
 REVOKED_SHOWN = 50
 
 
 def center_list(request):
-    form = RegistryForm(request.GET or None)
-    filters = RegistryFilters()
-    if form.is_valid():
-        filters = RegistryFilters(**{k: v or "" for k, v in form.cleaned_data.items()})
-    active, revoked = registry.listed(filters)
+    listed = CENTERS.apply(public_centers(), request.GET)
+    revoked_status = Center.Status.REVOKED
+    active = listed.queryset.exclude(status=revoked_status)
+    revoked = listed.queryset.filter(status=revoked_status)
     page = Paginator(active, PER_PAGE).get_page(request.GET.get("page"))
     revoked_rows = list(revoked[: REVOKED_SHOWN + 1])
     provinces = registry.by_province(public_centers().exclude(status=Center.Status.REVOKED))
@@ -39,16 +39,51 @@ def center_list(request):
         request,
         "centers/list.html",
         {
-            "form": form,
             "page": page,
+            **page_context(request.user, listed, export_url=reverse("centers:export")),
             "revoked": revoked_rows[:REVOKED_SHOWN],
             "more_revoked": len(revoked_rows) > REVOKED_SHOWN,
             "provinces": provinces,
             "chart": chart,
-            "filtered": any(vars(filters).values()),
+            "filtered": bool(listed.query),
             "breadcrumbs": [(_("Home"), reverse("core:home")), (_("Registry of centers"), "")],
         },
     )
+
+
+def export(request):
+    """The registry as filtered, as a workbook (public data, like the page)."""
+    listed = CENTERS.apply(public_centers(), request.GET)
+    rows, cut = export_rows(listed.queryset, _center_row, cap=EXPORT_CAP)
+    return xlsx_response(
+        filename="centers",
+        title=_("Registry of centers"),
+        columns=[
+            _("Code"),
+            _("Center name"),
+            _("Level"),
+            _("Status"),
+            _("Industry"),
+            _("Host organisation"),
+            _("Jurisdiction"),
+            _("Established on"),
+        ],
+        rows=rows,
+        note=_("Only the first %(n)d rows are exported.") % {"n": EXPORT_CAP} if cut else "",
+    )
+
+
+def _center_row(center) -> list:
+    return [
+        center.code,
+        center.display_name,
+        str(center.get_level_display()),
+        str(center.get_status_display()),
+        center.industry_domain,
+        center.host.display_name,
+        center.jurisdiction.display_name,
+        center.established_on,
+    ]
 
 
 def center_detail(request, code: str):

@@ -6,6 +6,7 @@ app_name = "certificates"
 urlpatterns = [
     path("", views.work, name="work"),
     path("mine/", views.mine, name="mine"),
+    path("export.xlsx", views.export, name="export"),
     path("new/", views.new, name="new"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),
     path("jobs/<int:pk>/edit/", views.edit, name="edit"),

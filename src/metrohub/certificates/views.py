@@ -7,9 +7,10 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -23,9 +24,12 @@ from metrohub.certificates.forms import (
     ReasonForm,
     point_initial,
 )
+from metrohub.certificates.listing import CERTIFICATES
 from metrohub.certificates.models import Certificate, Job
 from metrohub.certificates.pdf import TITLES
 from metrohub.core.errors import DomainError
+from metrohub.core.exports import EXPORT_CAP, xlsx_response
+from metrohub.core.listing import export_rows, page_context
 from metrohub.core.paging import bounded_page
 from metrohub.core.permissions import permission_required
 from metrohub.standards.history import rows
@@ -51,22 +55,62 @@ def work(request):
     """The center's work list: jobs waiting for a signature, then the certificates issued."""
     jobs = services.jobs_for(request.user)
     waiting = list(jobs.filter(state__in=OPEN).order_by("-pk")[:100])
-    q = request.GET.get("q", "").strip()[:100]
-    # the ids, not a subquery: the planner then walks the (center, issued_at) index of a center
-    # holding millions of certificates instead of sorting them
-    centers = list(staffed_centers(request.user).values_list("pk", flat=True))
-    issued = services.certificates_for(request.user).filter(center_id__in=centers)
-    if q:
-        issued = issued.filter(
-            Q(number=q) | Q(job__serial_number=q) | Q(job__instrument_name__contains=q)
-            | Q(customer__name__contains=q)
-        )  # fmt: skip
-    page = bounded_page(issued, PER_PAGE, request.GET.get("page"))
+    listed = CERTIFICATES.apply(_issued(request.user), request.GET)
+    page = bounded_page(listed.queryset, PER_PAGE, request.GET.get("page"))
     return render(
         request,
         "certificates/work.html",
-        {"waiting": waiting, "page": page, "q": q},
+        {
+            "waiting": waiting,
+            "page": page,
+            **page_context(request.user, listed, export_url=reverse("certificates:export")),
+        },
     )
+
+
+def _issued(user):
+    # the ids, not a subquery: the planner then walks the (center, issued_at) index of a center
+    # holding millions of certificates instead of sorting them
+    centers = list(staffed_centers(user).values_list("pk", flat=True))
+    return services.certificates_for(user).filter(center_id__in=centers)
+
+
+@permission_required("certificates.work")
+def export(request):
+    """The filtered list as a workbook, at most `EXPORT_CAP` rows (the last line says if cut)."""
+    listed = CERTIFICATES.apply(_issued(request.user), request.GET)
+    rows, cut = export_rows(listed.queryset, _certificate_row, cap=EXPORT_CAP)
+    return xlsx_response(
+        filename="certificates",
+        title=_("Issued certificates"),
+        columns=[
+            _("Certificate number"),
+            _("Kind"),
+            _("Instrument"),
+            _("Serial number"),
+            _("Customer"),
+            _("Center"),
+            _("Date of issue"),
+            _("Valid until"),
+            _("Status"),
+        ],
+        rows=rows,
+        note=_("Only the first %(n)d rows are exported.") % {"n": EXPORT_CAP} if cut else "",
+    )
+
+
+def _certificate_row(certificate) -> list:
+    return [
+        certificate.number,
+        str(certificate.get_kind_display()),
+        certificate.job.instrument_name,
+        certificate.job.serial_number,
+        certificate.customer.name,
+        certificate.center.display_name,
+        timezone.localdate(certificate.issued_at),
+        certificate.valid_until,
+        str(certificate.get_status_display()),
+    ]
 
 
 @login_required

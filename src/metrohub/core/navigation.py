@@ -30,6 +30,7 @@ ITEMS: list[NavItem] = [
     NavItem(_("Rule packs"), "rulepacks:list"),
     NavItem(_("Capabilities"), "catalogue:search"),
     NavItem(_("Cases"), "cases:worklist", "cases.view_cases"),
+    NavItem(_("Obligations"), "cases:obligations", "cases.view_obligations"),
     NavItem(_("Public notices"), "cases:notices"),
     NavItem(_("API"), "api:openapi-view"),
 ]
