@@ -105,7 +105,7 @@ def test_the_register_page_and_import(place, django_assert_max_num_queries):
     html = answer.content.decode()
     assert (
         "第 2 行，器具名称：这个字段是必填项。" in html
-        and "第 2 行，常用示值：请输入数字。" in html
+        and "第 2 行，常用示值：输入一个数字。" in html
     )
     answer = client.post("/instruments/import/",
                          {"file": _upload(workbook(fifty_rows(TODAY)), "ok.xlsx")})  # fmt: skip
