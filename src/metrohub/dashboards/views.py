@@ -4,9 +4,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from metrohub.core.exports import xlsx_response
 from metrohub.core.ratelimit import rate_limited
 from metrohub.dashboards import services
-from metrohub.dashboards.exports import xlsx_response
 
 
 @require_GET
