@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from metrohub.centers.models import Center
+from metrohub.core.storedfiles import StoredFile
 from metrohub.organisations.models import BilingualNameMixin, Organisation
 
 
@@ -137,7 +138,7 @@ class Activity(models.Model):
         return self.title
 
 
-class ActivityFile(models.Model):
+class ActivityFile(StoredFile):
     class Kind(models.TextChoices):
         MATERIAL = "material", _("material")
         PHOTO = "photo", _("photo")
@@ -145,22 +146,11 @@ class ActivityFile(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to="alliances/activities/%Y/")
-    filename = models.CharField(_("file name"), max_length=255)
-    sha256 = models.CharField("SHA-256", max_length=64)
-    size = models.PositiveBigIntegerField(_("file size"))
-    content_type = models.CharField(_("file type"), max_length=100)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["activity_id", "kind", "pk"]
         verbose_name = _("activity file")
         verbose_name_plural = _("activity files")
-
-    def __str__(self) -> str:
-        return self.filename
 
 
 class DutyNotice(models.Model):

@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from metrohub.accounts.models import Role, RoleAssignment
+from metrohub.accounts.models import Role
 from metrohub.accounts.roles import holds
 from metrohub.alliances.models import Activity, ActivityFile, Alliance, DutyNotice, Member
 from metrohub.alliances.scope import can_manage, directed_centers, own_organisation_ids
 from metrohub.centers.models import Center
+from metrohub.centers.services import director_ids
 from metrohub.core.api import Conflict
 from metrohub.core.attachments import IMAGES, check_file
 from metrohub.core.bounds import bounded_text, collect
@@ -583,17 +584,6 @@ class RemindResult:
     late: int = 0
 
 
-def _directors(center: Center) -> list[int]:
-    return list(
-        RoleAssignment.objects.filter(
-            role=Role.CENTER_DIRECTOR, organisation_id=center.host_id, user__is_active=True
-        )
-        .exclude(user__email="")
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
-
-
 def remind(*, on: dt.date | None = None) -> RemindResult:
     """Before 31 December, remind the directors of centers short of their activities (30 and 7
     days ahead); from 1 January, mark last year's shortfall late in the center's record and tell
@@ -612,13 +602,13 @@ def remind(*, on: dt.date | None = None) -> RemindResult:
             duty = activity_duty(center=center, year=on.year, on=on)
             if duty and duty.status == "due":
                 kinds = [k for k in pending if _notice_once(center, duty, k)]
-                if kinds and (directors := _directors(center)):
+                if kinds and (directors := director_ids(center)):
                     send_duty_mail.enqueue(center.pk, duty.year, "reminder", directors)
                 if kinds:
                     result.reminded += 1
         last = activity_duty(center=center, year=on.year - 1, on=on)
         if last and last.status == "late" and _mark_late(center, last):
-            send_duty_mail.enqueue(center.pk, last.year, "late", _directors(center))
+            send_duty_mail.enqueue(center.pk, last.year, "late", director_ids(center))
             result.late += 1
     return result
 

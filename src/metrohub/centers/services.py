@@ -42,3 +42,18 @@ def rule_pack(center):
         if pack.pack.jurisdiction == province and not pack.pack.example:
             return pack
     return None
+
+
+def director_ids(center: Center) -> list[int]:
+    """The people who hear of a center's affairs by e-mail: the active directors of its host
+    organisation that have an address."""
+    from metrohub.accounts.models import Role, RoleAssignment
+
+    return list(
+        RoleAssignment.objects.filter(
+            role=Role.CENTER_DIRECTOR, organisation_id=center.host_id, user__is_active=True
+        )
+        .exclude(user__email="")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )

@@ -16,7 +16,7 @@ def home(request):
     if request.user.is_authenticated:
         context["dashboard"] = services.dashboard(user=request.user)
     else:
-        context["statistics"] = services.statistics()["panels"][:2]
+        context["statistics"] = services.statistics(first=2)["panels"]
     return render(request, "dashboards/home.html", context)
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from metrohub.catalogue.models import CapabilityLine
 from metrohub.centers.models import Center
+from metrohub.core.storedfiles import StoredFile
 from metrohub.organisations.models import Organisation
 from metrohub.sharing.models import Resource
 
@@ -123,25 +124,14 @@ class Message(models.Model):
         return f"{self.kind} #{self.pk}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="attachments")
     message = models.ForeignKey(
         Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to="enquiries/%Y/%m/")
-    filename = models.CharField(_("file name"), max_length=255)
-    sha256 = models.CharField("SHA-256", max_length=64)
-    size = models.PositiveBigIntegerField(_("file size"))
-    content_type = models.CharField(_("file type"), max_length=100)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["enquiry_id", "pk"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.filename

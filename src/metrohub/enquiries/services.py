@@ -24,6 +24,7 @@ from metrohub.accounts.roles import holds
 from metrohub.alliances.scope import directed_centers, own_organisation_ids
 from metrohub.catalogue.models import CapabilityLine
 from metrohub.centers.models import Center
+from metrohub.centers.services import director_ids
 from metrohub.core.api import Conflict
 from metrohub.core.attachments import check_file
 from metrohub.core.bounds import bounded_text, collect
@@ -414,22 +415,9 @@ def duration_text(delta: dt.timedelta | None) -> str:
 def _notify(enquiry: Enquiry, kind: str) -> None:
     """The other side hears of each step (the center of the sender's, the sender of the
     center's)."""
-    from metrohub.accounts.models import RoleAssignment
     from metrohub.enquiries.tasks import send_enquiry_mail
 
     to_center = kind in ("sent", "reply_sender", "withdrawn")
-    if to_center:
-        ids = list(
-            RoleAssignment.objects.filter(
-                role=Role.CENTER_DIRECTOR,
-                organisation_id=enquiry.center.host_id,
-                user__is_active=True,
-            )
-            .exclude(user__email="")
-            .values_list("user_id", flat=True)
-            .distinct()
-        )
-    else:
-        ids = [enquiry.sender_id]
+    ids = director_ids(enquiry.center) if to_center else [enquiry.sender_id]
     if ids:
         send_enquiry_mail.enqueue(enquiry.pk, kind, sorted(ids))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from metrohub.catalogue.models import CapabilityLine
 from metrohub.centers.models import Center
+from metrohub.core.storedfiles import StoredFile
 from metrohub.organisations.models import Organisation
 
 
@@ -140,26 +141,15 @@ class Blackout(models.Model):
         return f"{self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M}"
 
 
-class Photo(models.Model):
+class Photo(StoredFile):
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(_("file"), upload_to="sharing/photos/%Y/")
-    filename = models.CharField(_("file name"), max_length=255)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
-    sha256 = models.CharField("SHA-256", max_length=64)
-    size = models.PositiveBigIntegerField(_("file size"))
-    content_type = models.CharField(_("file type"), max_length=100)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["resource_id", "pk"]
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
-
-    def __str__(self) -> str:
-        return self.filename
 
 
 class Booking(models.Model):

@@ -30,6 +30,7 @@ from metrohub.alliances.scope import directed_centers, own_organisation_ids
 from metrohub.alliances.services import active_member_organisation_ids
 from metrohub.catalogue.models import CapabilityLine
 from metrohub.centers.models import Center
+from metrohub.centers.services import director_ids
 from metrohub.core.api import Conflict
 from metrohub.core.attachments import IMAGES, check_file
 from metrohub.core.bounds import bounded_text, collect
@@ -881,25 +882,12 @@ def record_usage(*, actor, booking: Booking, used_hours, samples=None, outcome="
 # ------------------------------------------------------------------------------ notifications
 
 
-def _director_ids(resource: Resource) -> list[int]:
-    from metrohub.accounts.models import Role, RoleAssignment
-
-    return list(
-        RoleAssignment.objects.filter(
-            role=Role.CENTER_DIRECTOR, organisation_id=resource.center.host_id, user__is_active=True
-        )
-        .exclude(user__email="")
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
-
-
 def _notify(booking: Booking, kind: str) -> None:
     """Tell the other side: the center of a request, the maker of a decision; both of a
     cancellation (whoever did it is told as well, for their records)."""
     from metrohub.sharing.tasks import send_booking_mail
 
-    center_side = _director_ids(booking.resource)
+    center_side = director_ids(booking.resource.center)
     maker = [booking.requester_id] if booking.requester.email else []
     recipients = {
         "requested": center_side,
@@ -945,7 +933,7 @@ def remind(*, on: dt.date | None = None) -> RemindResult:
         else:
             from metrohub.sharing.tasks import send_booking_mail
 
-            if ids := _director_ids(booking.resource):
+            if ids := director_ids(booking.resource.center):
                 send_booking_mail.enqueue(booking.pk, "pending", ids)
             result.pending += 1
     return result
