@@ -47,6 +47,8 @@ def test_serve_answers_health_through_gunicorn_and_stops_cleanly(tmp_path):
     )
     port = _free_port()
     environment = {**os.environ, "DATABASE_URL": url, "METROHUB_DATA_DIR": str(tmp_path)}
+    # served as in production: tasks queued in the database and a worker beside gunicorn
+    environment.pop("METROHUB_TASK_BACKEND", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "metrohub", "serve", f"127.0.0.1:{port}", "--workers", "2"],
         env=environment,

@@ -28,10 +28,15 @@ def _packs(queryset):
     return out
 
 
-def _kind_choices(queryset):
-    names = {
-        kind: pack.kind_name(kind)[1 if _english() else 0] for _c, kind, pack in _packs(queryset)
-    }
+def _kind_choices(_queryset):
+    # the kinds every pack defines: a known kind with no case in the list narrows it to none,
+    # it is not an unknown value
+    from metrohub.rulepacks.services import registry
+
+    names = {}
+    for pack in registry():
+        for kind in pack.kinds():
+            names.setdefault(kind, pack.kind_name(kind)[1 if _english() else 0])
     return sorted(names.items(), key=lambda pair: pair[1])
 
 

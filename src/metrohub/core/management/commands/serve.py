@@ -77,6 +77,9 @@ class Command(BaseCommand):
             raise CommandError("--workers must be at least 1 and --task-workers at least 0.")
         if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
             call_command("createcachetable", verbosity=0)
+        if not _tasks_queued_in_database():
+            # an immediate or dummy backend runs (or drops) tasks in the request: no queue to work
+            task_workers = 0
         sidecars = []
         if os.environ.get(_RELOADED_CHILD) != "true":
             sidecars += [_metrohub("db_worker", "--interval", "1")] * task_workers
@@ -147,3 +150,7 @@ def _stop(children, timeout: float = 25.0) -> None:
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
+
+
+def _tasks_queued_in_database() -> bool:
+    return settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
