@@ -22,11 +22,134 @@ ROLE_USERS = {
 ROLES = tuple(ROLE_USERS)
 
 
-@pytest.fixture
-def world(db):
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def _shares_the_world(item) -> bool:
+    return "world" in getattr(item, "fixturenames", ()) and not _transactional(item)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # The shared demo world stays in an open transaction from the first test that reads it to the
+    # last (see `_shared_world`): those tests run together, after the other database tests and
+    # before the transactional ones that pytest-django sorts after them (its sort is stable and
+    # runs after this hook). A transactional test flushes the database, with the rows that data
+    # migrations seeded (synonyms, the holiday calendar): the world is built before any flush.
+    shared = [i for i in items if _shares_the_world(i)]
+    items[:] = [i for i in items if not _shares_the_world(i)] + shared
+    for item in shared:
+        # first of all the test's fixtures: the world's transaction must enclose the test's own
+        item.fixturenames.insert(0, "_shared_world")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if _WORLD and _shares_the_world(item) and not (nextitem and _shares_the_world(nextitem)):
+        _close_the_world()
+    return result
+
+
+_WORLD: dict = {}
+
+
+def _close_the_world():
+    from django.db import transaction
+
+    blocker, outer = _WORLD.pop("blocker"), _WORLD.pop("atomic")
+    with blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def _shared_world(django_db_setup, django_db_blocker):
+    """The demo world, built once per session in a transaction that is rolled back after the last
+    test that reads it.
+
+    Building the demo takes seconds and about 550 tests read it: each test runs in a savepoint
+    inside this transaction (pytest-django's own atomic block nests in it) and gets fresh copies
+    of the objects (`world`), so what one test changes, in the database or on an object, the next
+    one does not see.
+    """
+    from django.db import transaction
+
     from metrohub.core.demo import build_demo
 
-    return build_demo()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        # a block opened for tests: `atomic(durable=True)` in the code under test stays allowed
+        outer._from_testcase = True
+        outer.__enter__()
+        _WORLD.update(blocker=django_db_blocker, atomic=outer)
+        try:
+            shape = _shape(build_demo())
+        except BaseException:
+            _close_the_world()
+            raise
+    yield shape
+    if _WORLD:
+        _close_the_world()
+
+
+def _shape(value):
+    """The world with every model instance replaced by (model, pk)."""
+    from django.db.models import Model
+
+    if isinstance(value, Model):
+        return _Ref(type(value), value.pk)
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_shape(item) for item in value)
+    return value
+
+
+class _Ref(tuple):
+    def __new__(cls, model, pk):
+        return super().__new__(cls, (model, pk))
+
+
+def _refs(shape, found):
+    if isinstance(shape, _Ref):
+        found.setdefault(shape[0], set()).add(shape[1])
+    elif isinstance(shape, dict):
+        for item in shape.values():
+            _refs(item, found)
+    elif isinstance(shape, list | tuple):
+        for item in shape:
+            _refs(item, found)
+    return found
+
+
+def _fill(shape, loaded):
+    if isinstance(shape, _Ref):
+        return loaded[shape[0]][shape[1]]
+    if isinstance(shape, dict):
+        return {key: _fill(item, loaded) for key, item in shape.items()}
+    if isinstance(shape, list | tuple):
+        return type(shape)(_fill(item, loaded) for item in shape)
+    return shape
+
+
+@pytest.fixture
+def world(request, db):
+    from metrohub.core.demo import build_demo
+
+    if _transactional(request.node):
+        # a live server or a flushed database: this test builds its own, committed
+        return build_demo()
+    shape = request.getfixturevalue("_shared_world")
+    loaded = {model: model._base_manager.in_bulk(pks) for model, pks in _refs(shape, {}).items()}
+    return _fill(shape, loaded)
 
 
 @pytest.fixture

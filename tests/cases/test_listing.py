@@ -250,3 +250,17 @@ def test_the_api_list_takes_the_same_filters(world, client_for):
     assert response.status_code == 400
     assert "阶段：没有此选项。" in response.json()["message"]
     assert client.get("/api/v1/cases?sort=applicant__password").status_code == 422
+
+
+def test_obligations_narrow_to_a_district_and_export_its_name(world, client_for):
+    yubei = _case(world, "区县义务渝北中心", due_in_days=4)
+    jiulongpo = _case(world, "区县义务九龙坡中心", due_in_days=4)
+    Case.objects.filter(pk=jiulongpo.pk).update(district=world["jurisdictions"]["500107"])
+    client = client_for("regulator")
+    assert _obligations_shown(client, "q=区县义务&district=500112") == [yubei.pk]
+    assert _obligations_shown(client, "q=区县义务&district=500107") == [jiulongpo.pk]
+    html = client.get("/cases/obligations/?q=区县义务").content.decode()
+    assert '<option value="500107">' in html and '<option value="500112">' in html
+    rows = _sheet(client.get("/cases/obligations/export.xlsx?q=区县义务&district=500107"))
+    assert rows[1][7:] == ["类别", "区县"]
+    assert [(r[0], r[7], r[8]) for r in rows[2:]] == [(jiulongpo.pk, "中心筹建与验收", "九龙坡区")]

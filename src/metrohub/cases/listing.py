@@ -61,6 +61,11 @@ def _region_choices(queryset):
     return [(j.code, j.display_name) for j in regions]
 
 
+def _district_choices(queryset):
+    districts = Jurisdiction.objects.filter(pk__in=queryset.order_by().values("district_id"))
+    return [(j.code, j.display_name) for j in districts.order_by("code")]
+
+
 def overdue_cases(queryset, _value):
     """Cases with a live maximum deadline past its due date (marked overdue or not yet)."""
     late = Obligation.objects.filter(case=OuterRef("pk")).filter(
@@ -80,6 +85,7 @@ CASES = Listing(
         Filter("kind", _("Kind"), exact("kind"), _kind_choices),
         Filter("stage", _("Stage"), exact("state"), _stage_choices),
         Filter("region", _("Region"), exact("jurisdiction__code"), _region_choices),
+        Filter("district", _("District"), exact("district__code"), _district_choices),
         Filter("pack", _("Programme"), exact("rulepack_code"), _pack_choices),
         Filter("overdue", _("Overdue"), overdue_cases, lambda _qs: OVERDUE),
         Filter("center", _("Center code"), exact("center__code")),
@@ -109,10 +115,10 @@ def _obligation_pack_choices(queryset):
     return _pack_choices(Case.objects.filter(pk__in=queryset.order_by().values("case_id")))
 
 
-def _obligation_kind_choices(queryset):
+def _obligation_district_choices(queryset):
     from metrohub.cases.models import Case
 
-    return _kind_choices(Case.objects.filter(pk__in=queryset.order_by().values("case_id")))
+    return _district_choices(Case.objects.filter(pk__in=queryset.order_by().values("case_id")))
 
 
 OBLIGATIONS = Listing(
@@ -120,10 +126,13 @@ OBLIGATIONS = Listing(
     url_name="cases:obligations",
     search=("case__center_name", "case__center__code", "article"),
     filters=(
-        Filter("kind", _("Kind"), exact("case__kind"), _obligation_kind_choices),
+        Filter("kind", _("Kind"), exact("case__kind"), _kind_choices),
         Filter("state", _("State"), exact("state"), _obligation_state_choices),
         Filter("pack", _("Programme"), exact("case__rulepack_code"), _obligation_pack_choices),
         Filter("overdue", _("Overdue"), overdue_obligations, lambda _qs: OVERDUE),
+        Filter(
+            "district", _("District"), exact("case__district__code"), _obligation_district_choices
+        ),
         Filter("center", _("Center code"), exact("case__center__code")),
     ),
     sorts=(

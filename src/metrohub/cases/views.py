@@ -102,12 +102,11 @@ def cases_export(request):
 
 def _case_row(case) -> list:
     pack = case.pack
-    english = (get_language() or "").startswith("en")
     return [
         case.pk,
         case.center_name,
         case.applicant.name,
-        pack.kind_name(case.kind)[1 if english else 0],
+        _kind_label(case),
         pack_title(pack),
         stage_name(case.state, pack),
         case.filed_on,
@@ -117,7 +116,7 @@ def _case_row(case) -> list:
 
 def _obligations(user):
     return Obligation.objects.filter(case__in=services.cases_for(user)).select_related(
-        "case", "case__center", "deadline"
+        "case", "case__center", "case__district", "deadline"
     )
 
 
@@ -133,6 +132,10 @@ def _obligation_row(obligation) -> dict:
         "state": obligation.get_current_state_display(),
         "overdue": obligation.current_state == Obligation.State.OVERDUE,
     }
+
+
+def _kind_label(case) -> str:
+    return case.pack.kind_name(case.kind)[1 if (get_language() or "").startswith("en") else 0]
 
 
 @permission_required("cases.view_obligations")
@@ -165,6 +168,8 @@ def obligations_export(request):
             obligation.article,
             obligation.deadline.due,
             str(shown["state"]),
+            _kind_label(obligation.case),
+            obligation.case.district.display_name if obligation.case.district else "",
         ]
 
     rows, cut = export_rows(listed.queryset, row, cap=EXPORT_CAP)
@@ -179,6 +184,8 @@ def obligations_export(request):
             _("Article"),
             _("Due"),
             _("State"),
+            _("Kind"),
+            _("District"),
         ],
         rows=rows,
         note=_("Only the first %(n)d rows are exported.") % {"n": EXPORT_CAP} if cut else "",
