@@ -82,3 +82,25 @@ def test_list_and_export_do_not_grow(world, client_for, url):
     for i in range(5, 50):
         _center(world, f"QC-{i:03d}", f"计数中心{i}")
     assert _count(client, url) == few
+
+
+def test_the_api_takes_the_pages_search_filters_and_order(world, client):
+    _center(world, "LA-001", "丙接口中心", level="provincial")
+    _center(world, "LA-002", "甲接口中心")
+    _center(world, "LA-003", "乙接口中心", status="preparing")
+    _center(world, "LA-004", "丁接口中心", division="420000")
+
+    def codes(query):
+        response = client.get(f"/api/v1/centers?q=接口中心&{query}")
+        assert response.status_code == 200, response.content
+        return [c["code"] for c in response.json()]
+
+    assert codes("") == ["LA-001", "LA-002", "LA-003", "LA-004"]
+    assert codes("level=provincial") == ["LA-001"]
+    assert codes("status=preparing") == ["LA-003"]
+    assert codes("region=420000") == ["LA-004"]
+    assert codes("sort=-code&limit=2") == ["LA-004", "LA-003"]
+    assert codes("sort=-code&limit=2&offset=2") == ["LA-002", "LA-001"]
+    response = client.get("/api/v1/centers?status=nonsense")
+    assert response.status_code == 400
+    assert client.get("/api/v1/centers?sort=host").status_code == 422

@@ -236,6 +236,16 @@ def test_drafts_are_the_centers_and_issued_certificates_the_customers(api, lab):
     listed = api("customer", "get", f"/api/v1/certificates?q={number}").json()
     assert [c["number"] for c in listed["items"]] == [number]
     assert api("other_customer", "get", f"/api/v1/certificates?q={number}").json()["count"] == 0
+    kind = issued["certificate"]["kind"]
+    other_kind = "test_report" if kind != "test_report" else "calibration_certificate"
+    assert (
+        api("customer", "get", f"/api/v1/certificates?q={number}&kind={kind}").json()["count"] == 1
+    )
+    assert (
+        api("customer", "get", f"/api/v1/certificates?q={number}&kind={other_kind}").json()["count"]
+        == 0
+    )
+    assert api("customer", "get", "/api/v1/certificates?sort=customer").status_code == 422
     response = api("performer", "patch", f"/api/v1/certificates/{draft_id}", {"remarks": "x"})
     assert response.status_code == 409
     response = api("customer", "post", "/api/v1/certificates", _body(lab, "testing"))

@@ -1,6 +1,10 @@
-from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from typing import Literal
 
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from metrohub.centers.listing import CENTERS
 from metrohub.centers.models import Center
 from metrohub.centers.scope import public_centers
 from metrohub.core.api import ERRORS
@@ -40,9 +44,30 @@ def center_out(center: Center) -> dict:
     }
 
 
-@router.get("/centers", response={200: list[CenterOut], **ERRORS}, auth=None, summary="All centers")
-def list_centers(request):
-    return [center_out(center) for center in public_centers()]
+class CenterListIn(Schema):
+    q: str = Field("", max_length=100, description="name, code, host or industry")
+    region: str = Field("", max_length=6, description="a province's division code, e.g. 500000")
+    industry: str = Field("", max_length=100)
+    status: str = Field("", max_length=32)
+    level: str = Field("", max_length=32)
+    sort: Literal["", "code", "-code", "name", "-name", "established", "-established"] = ""
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=100_000)
+
+
+@router.get(
+    "/centers",
+    response={200: list[CenterOut], **ERRORS},
+    auth=None,
+    summary="The registry of centers: the same search, filters and order as its page",
+)
+def list_centers(request, filters: Query[CenterListIn]):
+    params = filters.dict(exclude={"limit", "offset"})
+    listed = CENTERS.apply(public_centers(), params)
+    if listed.errors:
+        raise HttpError(400, " ".join(listed.errors))
+    page = listed.queryset.select_related("host", "jurisdiction")
+    return [center_out(c) for c in page[filters.offset : filters.offset + filters.limit]]
 
 
 @router.get("/centers/{code}", response={200: CenterOut, **ERRORS}, auth=None)

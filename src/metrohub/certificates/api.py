@@ -12,10 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
 from pydantic import Field
 
 from metrohub.centers.models import Center
 from metrohub.certificates import services, verification
+from metrohub.certificates.listing import CERTIFICATES
 from metrohub.certificates.models import Certificate, Job, SigningKey
 from metrohub.certificates.pdf import verify_url
 from metrohub.core.api import ERRORS, WRITE_ERRORS, ErrorOut, optional_auth
@@ -309,26 +311,29 @@ def _data(body: Schema) -> dict:
 def list_certificates(
     request,
     status: Literal["valid", "superseded", "revoked"] | None = None,
+    kind: Literal[
+        "verification_certificate",
+        "verification_notice",
+        "calibration_certificate",
+        "test_report",
+        "measurement_report",
+    ]
+    | None = None,
     center: str | None = Query(None, max_length=32),
     q: str | None = Query(None, max_length=100, description="number, serial number or instrument"),
+    sort: Literal["", "issued", "-issued", "number", "-number", "valid_until", "-valid_until"] = "",
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=10**6),
 ):
-    queryset = services.certificates_for(request.user).select_related(
-        "signing_key", "replaces", "replaced_by"
-    )
-    if status:
-        queryset = queryset.filter(status=status)
+    # the same search, filters and order as the list page (`certificates.listing`)
+    params = {"q": q or "", "status": status or "", "kind": kind or "", "sort": sort}
+    listed = CERTIFICATES.apply(services.certificates_for(request.user), params)
+    if listed.errors:
+        raise HttpError(400, " ".join(listed.errors))
+    queryset = listed.queryset.select_related("signing_key", "replaces", "replaced_by")
     if center:
+        # matched as given, not against the page's choice list (a query of the centers in scope)
         queryset = queryset.filter(center__code=center)
-    if q:
-        from django.db.models import Q
-
-        queryset = queryset.filter(
-            Q(number=q.strip())
-            | Q(job__serial_number=q.strip())
-            | Q(job__instrument_name__contains=q.strip())
-        )
     page = list(queryset[offset : offset + limit])
     return {"count": queryset.count(), "items": [_issued(c) for c in page]}
 
