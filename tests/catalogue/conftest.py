@@ -33,3 +33,7 @@ def center(world):
 @pytest.fixture
 def row():
     return make_row
+
+
+# the engine's clock and an API client per person, for the capability-change procedure
+from tests.cases.conftest import api, clock  # noqa: E402, F401

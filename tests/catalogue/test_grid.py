@@ -92,3 +92,44 @@ def test_api_grid(check_grid, ids):
             ("GET", f"/api/v1/capabilities/{ids['draft']}", {}, 404),
         ]
     )
+
+
+def test_capability_change_grid(check_grid, world):
+    """A Hubei center's capability-change case: its page and content are the Hubei people's
+    (none of the grid's Chongqing roles: 404 for those who manage catalogues, 403 for the rest);
+    the announcements are public."""
+    import datetime as dt
+
+    from metrohub.cases import services
+    from metrohub.cases.services.duties import _new_case
+    from metrohub.cases.walk import clock, new_case, path_to, walk
+    from metrohub.rulepacks.services import registry
+
+    with services.quiet(), clock(dt.date(2025, 3, 3)) as clk:
+        base = new_case(world, "hubei", name="湖北省光电产业计量测试中心")
+        base = walk(base, path_to(registry().latest("hubei"), "established"), clk)
+    base.refresh_from_db()
+    case = _new_case(base, base.pack, "capability_change", "draft", dt.date(2026, 3, 2))
+    case.save()
+    foreign = {"anonymous": 302, "admin": 200, "regulator": 404, "director": 404}
+    check_grid(
+        [
+            ("GET", f"/catalogue/change-cases/{case.pk}/", foreign, 403),
+            (
+                "GET",
+                "/catalogue/change-cases/999999/",
+                {"anonymous": 302, "admin": 404, "regulator": 404, "director": 404},
+                403,
+            ),
+            ("GET", "/catalogue/announcements/", {}, 200),
+            ("GET", "/catalogue/announcements/?page=abc", {}, 200),
+            (
+                "GET",
+                f"/api/v1/cases/{case.pk}/capability-change",
+                {"anonymous": 401, "admin": 200},
+                404,
+            ),
+            ("GET", "/api/v1/capability-announcements", {}, 200),
+            ("GET", "/api/v1/capability-announcements?page=0", {}, 422),
+        ]
+    )

@@ -303,6 +303,10 @@ RECORD_LABELS = {
     "guidance_record": _("Record of the on-site guidance"),
     "hearing_record": _("Record of the hearing"),
     "findings": _("Findings (one per line)"),
+    "visit_date": _("Date of the visit"),
+    "place": _("Place of the visit"),
+    "problem": _("The problem found"),
+    "answer": _("Answer"),
 }
 CONCLUSION_LABELS = {
     "recommend": _("recommend"),
@@ -320,6 +324,8 @@ TEXTAREAS = {
     "hearing_record",
     "letter",
     "findings",
+    "problem",
+    "answer",
 }
 
 
@@ -342,7 +348,7 @@ class TransitionForm(forms.Form):
             label = RECORD_LABELS.get(code, code)
             if code == "conclusion":
                 field = forms.ChoiceField(label=label, choices=list(CONCLUSION_LABELS.items()))
-            elif code == "document_date":
+            elif code in ("document_date", "visit_date"):
                 field = forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
             elif code == "score":
                 field = forms.DecimalField(label=label, max_digits=5, decimal_places=1, min_value=0)
@@ -413,7 +419,7 @@ class TransitionForm(forms.Form):
                     for k, v in data.items()
                     if k.startswith("answer_") and v
                 ]
-            elif code == "document_date":
+            elif code in ("document_date", "visit_date"):
                 out[code] = data[code].isoformat()
             elif code == "score":
                 out[code] = str(data[code])

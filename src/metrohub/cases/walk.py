@@ -118,6 +118,8 @@ def sample_payload(case, t, following, day: dt.date, serial: int) -> dict:
             "evaluation_result",
             "guidance_record",
             "hearing_record",
+            "problem",
+            "answer",
         ):
             payload[code] = f"示例{code}：{t.name_zh}"
         elif code == "letter":
@@ -147,6 +149,12 @@ def sample_payload(case, t, following, day: dt.date, serial: int) -> dict:
             payload[code] = [next(g.code for g in pack.revocation_grounds if g.text_given)]
         elif code == "objection_answers":
             payload[code] = []
+        elif code == "findings":
+            payload[code] = ["示例：检查发现一"]
+        elif code == "visit_date":
+            payload[code] = day.isoformat()
+        elif code == "place":
+            payload[code] = "中心实验室（示例）"
     defects = services.open_defects(case)
     if defects and "applicant" in t.roles and not pack.stage(t.to).terminal:
         payload["defect_answers"] = [f"已按要求补正：{item}" for item in defects["items"]]

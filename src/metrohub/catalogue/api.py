@@ -1,15 +1,26 @@
-"""Public catalogue API: search with facets, "who can measure this?", one line."""
+"""Public catalogue API: search with facets, "who can measure this?", one line; the content of a
+capability-change case and the public announcements of changed capabilities."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from metrohub.catalogue.importing import line_json as _line_json
-from metrohub.catalogue.models import Area, CapabilityLine, ServiceKind
+from metrohub.catalogue.models import Area, CapabilityLine, ChangeRequest, ServiceKind
 from metrohub.catalogue.search import SEARCH_CAP, Filters, search_page
-from metrohub.catalogue.services import find_capable
-from metrohub.core.api import ERRORS
+from metrohub.catalogue.services import (
+    MAX_NOTE,
+    add_change_item,
+    announced_changes,
+    change_case,
+    change_items,
+    change_record,
+    find_capable,
+    remove_change_item,
+)
+from metrohub.core.api import ERRORS, WRITE_ERRORS
 from metrohub.core.ratelimit import rate_limited
 
 
@@ -201,3 +212,168 @@ def get_capability(request, line_id: int):
         status=CapabilityLine.Status.PUBLISHED,
     )
     return line_json(line)
+
+
+# ------------------------------------------------- the capability-change procedure (Hubei art. 16)
+
+
+class ChangeItemIn(Schema):
+    action: ChangeRequest.Action
+    reason: str = Field(..., min_length=1, max_length=MAX_NOTE)
+    line: int | None = Field(None, ge=1, description="the line changed or withdrawn")
+    row: dict[str, str] = Field(
+        default_factory=dict,
+        description="the new line as template cells (GET /capabilities/{id} names them), for an "
+        "added or changed line",
+    )
+
+
+class ChangeItemOut(Schema):
+    id: int
+    action: str
+    action_name: str
+    status: str
+    status_name: str
+    reason: str
+    line: int | None
+    before: CapabilityOut | None
+    proposed: dict[str, str]
+    effective_on: dt.date | None
+
+
+class AcceptanceOut(Schema):
+    panel: list[str] = []
+    on: dt.date | None = None
+    findings: list[str] = []
+    conclusion: str = ""
+    concluded_on: dt.date | None = None
+
+
+class AnnouncementOut(Schema):
+    document_number: str
+    document_date: dt.date
+
+
+class RefusalOut(Schema):
+    reasons: str
+    on: dt.date | None
+
+
+class CapabilityChangeOut(Schema):
+    case: int
+    center: str
+    center_name: str
+    state: str
+    state_name: str
+    article: str
+    items: list[ChangeItemOut]
+    acceptance: AcceptanceOut | None
+    announcement: AnnouncementOut | None
+    refusal: RefusalOut | None
+
+
+def item_json(item: ChangeRequest) -> dict:
+    before = None
+    if item.line is not None and item.status != ChangeRequest.Status.ANNOUNCED:
+        before = line_json(item.line)
+    return {
+        "id": item.pk,
+        "action": item.action,
+        "action_name": item.get_action_display(),
+        "status": item.status,
+        "status_name": item.get_status_display(),
+        "reason": item.reason,
+        "line": item.line_id,
+        "before": before,
+        "proposed": (item.proposed or {}).get("row", {}),
+        "effective_on": item.effective_on,
+    }
+
+
+def change_json(case) -> dict:
+    return {
+        "case": case.pk,
+        "center": case.center.code,
+        "center_name": case.center.name,
+        "state": case.state,
+        "state_name": case.pack.stage(case.state).name_zh,
+        "article": case.pack.stage(case.state).article,
+        "items": [item_json(i) for i in change_items(case)],
+        **change_record(case),
+    }
+
+
+@router.get(
+    "/cases/{case_id}/capability-change",
+    response={200: CapabilityChangeOut, **ERRORS},
+    summary="The lines a capability change adds, changes and withdraws, and its record",
+)
+def get_capability_change(request, case_id: int):
+    return change_json(change_case(request.user, case_id))
+
+
+@router.post(
+    "/cases/{case_id}/capability-change/items",
+    response={201: ChangeItemOut, **WRITE_ERRORS},
+    summary="Add a line to add, change or withdraw (the center's director, before submitting)",
+)
+def post_change_item(request, case_id: int, body: ChangeItemIn):
+    item = add_change_item(
+        actor=request.user,
+        case=change_case(request.user, case_id),
+        action=body.action,
+        reason=body.reason,
+        line_id=body.line,
+        row=body.row,
+    )
+    return Status(201, item_json(item))
+
+
+@router.delete(
+    "/cases/{case_id}/capability-change/items/{item_id}",
+    response={204: None, **WRITE_ERRORS},
+    summary="Take a line out of the change request (before submitting)",
+)
+def delete_change_item(request, case_id: int, item_id: int):
+    remove_change_item(actor=request.user, case=change_case(request.user, case_id), item_id=item_id)
+    return Status(204, None)
+
+
+class AnnouncementsIn(Schema):
+    center: str = Field("", max_length=32, description="a center's code")
+    page: int = Field(1, ge=1, le=10000)
+
+
+class AnnouncementListOut(Schema):
+    case: int
+    center: str
+    center_name: str
+    document_number: str
+    document_date: dt.date
+    article: str
+    items: list[ChangeItemOut]
+
+
+@router.get(
+    "/capability-announcements",
+    response={200: list[AnnouncementListOut], **ERRORS},
+    auth=None,
+    summary="Announced changes of committed capabilities, newest first (public)",
+)
+def list_announcements(request, filters: Query[AnnouncementsIn]):
+    cases = announced_changes(center=filters.center, page=filters.page)
+    return [announcement_json(case) for case in cases]
+
+
+def announcement_json(case) -> dict:
+    """One announcement as the public reads it (`announced_changes` attached its items and
+    decision)."""
+    return {
+        "case": case.pk,
+        "center": case.center.code,
+        "center_name": case.center.name,
+        "document_number": case.announcement.document_number,
+        "document_date": case.announcement.document_date,
+        "article": case.announcement.article,
+        "items": [item_json(i) for i in case.items],
+    }

@@ -245,8 +245,11 @@ class CapabilityVersion(models.Model):
 
 
 class ChangeRequest(models.Model):
-    """A proposed change to published lines (Hubei art. 16): reviewed by the programme regulator,
-    then announced. The procedure engine will take this over."""
+    """A proposed change to one line: added, changed or withdrawn.
+
+    Where the center's rule pack has a capability-change procedure (Hubei art. 16), each is an
+    item of a case of that kind and follows it: applied when the case announces the change,
+    refused or withdrawn with it. Elsewhere the programme regulator reviews it alone."""
 
     class Action(models.TextChoices):
         ADD = "add", _("add a line")
@@ -258,8 +261,18 @@ class ChangeRequest(models.Model):
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
         ANNOUNCED = "announced", _("announced")
+        WITHDRAWN = "withdrawn", _("withdrawn")
 
     center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="change_requests")
+    #: the capability-change case this is an item of (none where the pack has no such procedure)
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="capability_changes",
+        verbose_name=_("case"),
+    )
     line = models.ForeignKey(
         CapabilityLine,
         on_delete=models.PROTECT,

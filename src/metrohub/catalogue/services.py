@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ from metrohub.catalogue.models import (
 from metrohub.catalogue.rows import HEADERS, clean_row
 from metrohub.catalogue.search import Filters, search, unit_spellings
 from metrohub.centers.scope import managed_centers, regulated_centers
+from metrohub.core.errors import Conflict
 from metrohub.eventlog.services import append_event
 
 
@@ -270,11 +272,8 @@ def _bound_text(field: str, text: str) -> None:
         )
 
 
-def propose_change(
-    *, actor, center, action: str, reason: str, line=None, row: dict | None = None
-) -> ChangeRequest:
-    """A change to the published catalogue, for the regulator's review (Hubei art. 16)."""
-    _require_manager(actor, center)
+def _clean_change(*, center, action: str, reason: str, line=None, row: dict | None = None) -> dict:
+    """A change to one line checked without writing: the proposed row ({} for a withdrawal)."""
     if action not in ChangeRequest.Action.values:
         raise ValidationError({"action": [_("Unknown action.")]})
     if not (reason or "").strip():
@@ -285,21 +284,29 @@ def propose_change(
             raise ValidationError({"line": [_("Name the line to change.")]})
         if line.status != CapabilityLine.Status.PUBLISHED:
             raise ValidationError({"line": [_("Only a published line is changed by request.")]})
-    proposed = {}
-    if action != ChangeRequest.Action.WITHDRAW:
-        data, errors = clean_row(row or {})
-        if errors:
-            by_column: dict[str, list[str]] = {}
-            for key, message in errors:
-                by_column.setdefault(key or "row", []).append(message)
-            raise ValidationError(by_column)
-        key = natural_key(data)
-        clash = CapabilityLine.objects.filter(center=center, natural_key=key)
-        if line is not None:
-            clash = clash.exclude(pk=line.pk)
-        if clash.exists():
-            raise ValidationError({"measurand": [_("The center already has this line.")]})
-        proposed = {"row": {k: str(v) for k, v in (row or {}).items()}}
+    if action == ChangeRequest.Action.WITHDRAW:
+        return {}
+    data, errors = clean_row(row or {})
+    if errors:
+        by_column: dict[str, list[str]] = {}
+        for key, message in errors:
+            by_column.setdefault(key or "row", []).append(message)
+        raise ValidationError(by_column)
+    clash = CapabilityLine.objects.filter(center=center, natural_key=natural_key(data))
+    if line is not None:
+        clash = clash.exclude(pk=line.pk)
+    if clash.exists():
+        raise ValidationError({"measurand": [_("The center already has this line.")]})
+    return {"row": {k: str(v) for k, v in (row or {}).items()}}
+
+
+def propose_change(
+    *, actor, center, action: str, reason: str, line=None, row: dict | None = None
+) -> ChangeRequest:
+    """A change to the published catalogue, for the regulator's review, where the center's pack
+    has no capability-change procedure (elsewhere: `add_change_item`)."""
+    _require_manager(actor, center)
+    proposed = _clean_change(center=center, action=action, reason=reason, line=line, row=row)
     with transaction.atomic():
         change = ChangeRequest.objects.create(
             center=center,
@@ -319,8 +326,17 @@ def propose_change(
     return change
 
 
+def _standalone(change: ChangeRequest) -> None:
+    """A request that is an item of a capability-change case is decided by that case."""
+    if change.case_id:
+        raise ValidationError(
+            {"status": [_("This change is decided by its capability change procedure.")]}
+        )
+
+
 def decide_change(*, actor, change: ChangeRequest, approve: bool, note: str = "") -> ChangeRequest:
     _require_reviewer(actor, change.center)
+    _standalone(change)
     if change.status != ChangeRequest.Status.PROPOSED:
         raise ValidationError({"status": [_("This request has already been decided.")]})
     _bound_text("note", note)
@@ -343,44 +359,244 @@ def announce_change(
 ) -> CapabilityLine:
     """Announce an approved change: the catalogue takes it, keeping the previous version."""
     _require_reviewer(actor, change.center)
+    _standalone(change)
     if change.status != ChangeRequest.Status.APPROVED:
         raise ValidationError({"status": [_("Only an approved request is announced.")]})
     effective_on = effective_on or timezone.localdate()
-    now = timezone.now()
-    center = change.center
     with transaction.atomic():
-        if change.action == ChangeRequest.Action.WITHDRAW:
-            line = change.line
-            line.status = CapabilityLine.Status.WITHDRAWN
-            line.version += 1
-            line.save()
-        else:
-            data, errors = clean_row(change.proposed["row"])
-            if errors:
-                raise ValidationError({"row": [message for _k, message in errors]})
-            if change.action == ChangeRequest.Action.ADD:
-                line = new_line(data, center=center, status=CapabilityLine.Status.PUBLISHED)
-                line.published_on = effective_on
-                line.save()
-            else:
-                line = change.line
-                for name, value in {**data, **derived(data, center=center)}.items():
-                    setattr(line, name, value)
-                line.version += 1
-                line.save()
-        _record_versions([line], now=now, user=actor, change_request=change)
-        change.status = ChangeRequest.Status.ANNOUNCED
-        change.announced_at, change.effective_on, change.line = now, effective_on, line
-        change.save()
+        line = apply_change(change=change, actor=actor, effective_on=effective_on)
         append_event(
             subject=f"catalogue-change:{change.pk}",
             action="catalogue.change_announced",
             actor=actor,
-            article=cite(center, change=True),
+            article=cite(change.center, change=True),
             effective_date=effective_on,
             payload={"line": line.pk, "version": line.version},
         )
     return line
+
+
+def apply_change(*, change: ChangeRequest, actor, effective_on: datetime.date) -> CapabilityLine:
+    """The catalogue takes one announced change: a line added, changed or withdrawn, its
+    previous version kept (closed at this moment). Checked again, since the catalogue may have
+    moved since the change was proposed."""
+    center = change.center
+    line = change.line
+    if line is not None:
+        line = CapabilityLine.objects.select_for_update().get(pk=line.pk)
+    if change.action != ChangeRequest.Action.ADD and (
+        line is None or line.status != CapabilityLine.Status.PUBLISHED
+    ):
+        raise ValidationError(
+            {"line": [_("Line #%(id)s is no longer published.") % {"id": change.line_id}]}
+        )
+    if change.action == ChangeRequest.Action.WITHDRAW:
+        line.status = CapabilityLine.Status.WITHDRAWN
+        line.version += 1
+        line.save()
+    else:
+        data, errors = clean_row(change.proposed["row"])
+        if errors:
+            raise ValidationError({"row": [message for _k, message in errors]})
+        clash = CapabilityLine.objects.filter(center=center, natural_key=natural_key(data))
+        if line is not None:
+            clash = clash.exclude(pk=line.pk)
+        if clash.exists():
+            raise ValidationError(
+                {
+                    "measurand": [
+                        _("The center already has this line: %(m)s.") % {"m": data["measurand"]}
+                    ]
+                }
+            )
+        if change.action == ChangeRequest.Action.ADD:
+            line = new_line(data, center=center, status=CapabilityLine.Status.PUBLISHED)
+            line.published_on = effective_on
+            line.save()
+        else:
+            for name, value in {**data, **derived(data, center=center)}.items():
+                setattr(line, name, value)
+            line.version += 1
+            line.save()
+    _record_versions([line], now=timezone.now(), user=actor, change_request=change)
+    change.status = ChangeRequest.Status.ANNOUNCED
+    change.announced_at, change.effective_on, change.line = timezone.now(), effective_on, line
+    change.save()
+    return line
+
+
+# ---------------------------------------------------------------- the capability-change procedure
+
+#: the procedure kind of a change of committed capabilities (Hubei art. 16)
+CHANGE_KIND = "capability_change"
+#: the most lines one change request carries
+MAX_ITEMS = 500
+
+
+def change_procedure_case(center):
+    """The center's establishment case when its pack has a capability-change procedure (a
+    change is then a case of that kind); None where changes are reviewed one by one."""
+    base = center.cases.filter(kind="establishment").order_by("-pk").first()
+    if base is None or CHANGE_KIND not in base.pack.kinds():
+        return None
+    return base
+
+
+def change_case(user, pk):
+    """A capability-change case in the user's scope; any other case is not found."""
+    from metrohub.cases import services as cases
+
+    case = cases.get_case(user, pk)
+    if case.kind != CHANGE_KIND:
+        raise Http404
+    return case
+
+
+def draft_change_case(*, actor, center):
+    """The center's change request being prepared, opened (by its director) if there is none."""
+    from metrohub.cases import services as cases
+
+    found = (
+        cases.cases_for(actor)
+        .filter(kind=CHANGE_KIND, center=center, state="draft")
+        .order_by("pk")
+        .first()
+    )
+    return found or cases.open_case(actor=actor, kind=CHANGE_KIND, center=center.code)
+
+
+def _editable_change(actor, case):
+    from metrohub.accounts.models import Role
+    from metrohub.cases import services as cases
+
+    if Role.CENTER_DIRECTOR not in cases.case_roles(actor, case):
+        raise PermissionDenied(_("The center's director prepares the change request."))
+    if case.state != "draft":
+        raise Conflict(_("The change request has been submitted; its lines no longer change."))
+
+
+def add_change_item(
+    *, actor, case, action: str, reason: str, line_id=None, row: dict | None = None
+) -> ChangeRequest:
+    """One line added, changed or withdrawn in the center's change request (Hubei art. 16)."""
+    _editable_change(actor, case)
+    line = None
+    if line_id not in (None, ""):
+        try:
+            line = CapabilityLine.objects.filter(center=case.center, pk=int(line_id)).first()
+        except (TypeError, ValueError, OverflowError):
+            line = None
+        if line is None:
+            raise ValidationError({"line": [_("Name a line of this center's catalogue.")]})
+    proposed = _clean_change(center=case.center, action=action, reason=reason, line=line, row=row)
+    with transaction.atomic():
+        items = ChangeRequest.objects.select_for_update().filter(case=case)
+        if items.count() >= MAX_ITEMS:
+            raise ValidationError(
+                {"line": [_("A change request carries at most %(n)d lines.") % {"n": MAX_ITEMS}]}
+            )
+        if line is not None and items.filter(line=line).exists():
+            raise ValidationError({"line": [_("This line is already in the change request.")]})
+        if proposed:
+            key = natural_key(clean_row(proposed["row"])[0])
+            for other in items.exclude(action=ChangeRequest.Action.WITHDRAW):
+                if natural_key(clean_row(other.proposed["row"])[0]) == key:
+                    raise ValidationError(
+                        {"measurand": [_("The change request already has this line.")]}
+                    )
+        item = ChangeRequest.objects.create(
+            case=case,
+            center=case.center,
+            line=line,
+            action=action,
+            proposed=proposed,
+            reason=reason.strip(),
+            proposed_by=actor,
+        )
+        append_event(
+            subject=case.subject,
+            action="capability_change.item_added",
+            actor=actor,
+            article=case.pack.procedure(CHANGE_KIND).article,
+            payload={"item": item.pk, "action": action, "line": line.pk if line else None},
+        )
+    return item
+
+
+def remove_change_item(*, actor, case, item_id) -> None:
+    _editable_change(actor, case)
+    with transaction.atomic():
+        item = ChangeRequest.objects.filter(case=case, pk=item_id).first()
+        if item is None:
+            raise Http404
+        item.delete()
+        append_event(
+            subject=case.subject,
+            action="capability_change.item_removed",
+            actor=actor,
+            article=case.pack.procedure(CHANGE_KIND).article,
+            payload={"item": int(item_id)},
+        )
+
+
+def change_items(case) -> list[ChangeRequest]:
+    return list(ChangeRequest.objects.filter(case=case).select_related("line").order_by("pk"))
+
+
+def change_record(case) -> dict:
+    """What the case's transitions recorded: the acceptance (who, findings, conclusion, when),
+    the announcement (document number and date) or the refusal (reasons)."""
+    from metrohub.eventlog.services import history
+
+    out = {"acceptance": None, "announcement": None, "refusal": None}
+    acceptance: dict = {}
+    for event in history(case.subject).filter(action__startswith="transition."):
+        records = event.payload.get("records") or {}
+        name = event.payload.get("transition")
+        if name == "organise_change_acceptance":
+            acceptance = {"panel": records.get("panel", []), "on": event.effective_date}
+        elif name == "record_change_acceptance":
+            acceptance.update(
+                findings=records.get("findings", []),
+                conclusion=records.get("conclusion", ""),
+                concluded_on=event.effective_date,
+            )
+        elif name == "announce_change":
+            out["announcement"] = {
+                "document_number": records.get("document_number", ""),
+                "document_date": datetime.date.fromisoformat(records["document_date"]),
+            }
+        elif name == "refuse_change":
+            out["refusal"] = {"reasons": records.get("reasons", ""), "on": event.effective_date}
+    out["acceptance"] = acceptance or None
+    return out
+
+
+#: announcements on one public page
+ANNOUNCEMENTS_PER_PAGE = 20
+
+
+def announced_changes(*, center: str = "", page: int = 1, per_page: int = ANNOUNCEMENTS_PER_PAGE):
+    """The announced capability changes, newest first, each with `items` (its lines) and
+    `announcement` (the decision: number, date, article) attached. Three queries a page."""
+    from metrohub.cases.models import Case, Decision
+
+    cases = Case.objects.filter(kind=CHANGE_KIND, state="announced").select_related("center")
+    if center:
+        cases = cases.filter(center__code=str(center)[:32])
+    start = (max(1, page) - 1) * per_page
+    found = list(cases.order_by("-pk")[start : start + per_page])
+    items: dict[int, list] = {}
+    for item in (
+        ChangeRequest.objects.filter(case__in=found).select_related("line", "center").order_by("pk")
+    ):
+        items.setdefault(item.case_id, []).append(item)
+    decisions = {
+        d.case_id: d for d in Decision.objects.filter(case__in=found, transition="announce_change")
+    }
+    for case in found:
+        case.items, case.announcement = items.get(case.pk, []), decisions.get(case.pk)
+    return [case for case in found if case.announcement is not None]
 
 
 # ---------------------------------------------------------------- documents

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -6,6 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from metrohub.accounts.models import Role
+from metrohub.cases.forms import CONCLUSION_LABELS
+from metrohub.cases.services import case_roles
 from metrohub.catalogue import importing
 from metrohub.catalogue.forms import ChangeForm, DecisionForm, FindForm, ImportForm, SearchForm
 from metrohub.catalogue.models import CapabilityLine, ChangeRequest
@@ -13,17 +17,27 @@ from metrohub.catalogue.rows import line_to_row
 from metrohub.catalogue.search import Filters, search
 from metrohub.catalogue.search import search_page as run_search
 from metrohub.catalogue.services import (
+    ANNOUNCEMENTS_PER_PAGE,
+    add_change_item,
     announce_change,
+    announced_changes,
     can_manage,
     can_review,
+    change_case,
+    change_items,
+    change_procedure_case,
+    change_record,
     decide_change,
+    draft_change_case,
     find_capable,
     flag_lines,
     import_rows,
     propose_change,
     publish_drafts,
+    remove_change_item,
 )
 from metrohub.centers.scope import managed_centers, public_centers
+from metrohub.core.errors import SHOWN_ON_PAGE, page_message
 from metrohub.core.permissions import permission_required
 from metrohub.core.ratelimit import rate_limited
 from metrohub.core.uploads import read_upload
@@ -201,13 +215,27 @@ def publish_page(request, code: str):
 
 @permission_required("catalogue.manage_lines")
 def change_propose(request, line_id: int):
+    """Propose a change to a published line: an item of the center's capability-change request
+    where its pack has that procedure (Hubei art. 16), else a request reviewed on its own."""
     line = get_object_or_404(
         CapabilityLine.objects.filter(center__in=managed_centers(request.user)), pk=line_id
     )
     initial = {**line_to_row(line), "action": ChangeRequest.Action.MODIFY}
     form = ChangeForm(request.POST or None, initial=initial)
+    procedure = change_procedure_case(line.center)
     if request.method == "POST" and form.is_valid():
         try:
+            if procedure is not None:
+                case = draft_change_case(actor=request.user, center=line.center)
+                add_change_item(
+                    actor=request.user,
+                    case=case,
+                    action=form.cleaned_data["action"],
+                    reason=form.cleaned_data["reason"],
+                    line_id=line.pk,
+                    row=form.row(),
+                )
+                return redirect("catalogue:change_case", pk=case.pk)
             change = propose_change(
                 actor=request.user,
                 center=line.center,
@@ -219,9 +247,79 @@ def change_propose(request, line_id: int):
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
+        except SHOWN_ON_PAGE as exc:
+            form.add_error(None, page_message(exc))
         else:
             return redirect("catalogue:change", change_id=change.pk)
-    return render(request, "catalogue/change_form.html", {"form": form, "line": line})
+    return render(
+        request,
+        "catalogue/change_form.html",
+        {"form": form, "line": line, "procedure": procedure is not None},
+    )
+
+
+@permission_required("catalogue.manage_lines")
+def change_case_page(request, pk: int):
+    """A capability-change case's lines: the director adds and removes them before submitting;
+    everyone acting for the case reads them with the acceptance and the announcement."""
+    case = change_case(request.user, pk)
+    may_edit = case.state == "draft" and Role.CENTER_DIRECTOR in case_roles(request.user, case)
+    form = ChangeForm(
+        request.POST if request.method == "POST" and may_edit else None,
+        initial={"action": ChangeRequest.Action.ADD},
+    )
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        try:
+            if request.POST.get("remove"):
+                remove_change_item(
+                    actor=request.user, case=case, item_id=request.POST["remove"][:12]
+                )
+                return redirect("catalogue:change_case", pk=case.pk)
+            if form.is_valid():
+                add_change_item(
+                    actor=request.user,
+                    case=case,
+                    action=ChangeRequest.Action.ADD,
+                    reason=form.cleaned_data["reason"],
+                    row=form.row(),
+                )
+                messages.success(request, _("The line is added to the change request."))
+                return redirect("catalogue:change_case", pk=case.pk)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except SHOWN_ON_PAGE as exc:
+            form.add_error(None, page_message(exc))
+    form.fields["action"].widget = forms.HiddenInput()
+    record = change_record(case)
+    return render(
+        request,
+        "catalogue/change_case.html",
+        {
+            "case": case,
+            "stage": case.pack.stage(case.state),
+            "items": change_items(case),
+            "record": record,
+            "conclusion": CONCLUSION_LABELS.get((record["acceptance"] or {}).get("conclusion")),
+            "form": form if may_edit else None,
+        },
+    )
+
+
+def announcements(request):
+    """The public announcements of changed capabilities (Hubei art. 16: 公告)."""
+    try:
+        number = max(1, min(int(request.GET.get("page") or 1), 10000))
+    except ValueError:
+        number = 1
+    cases = announced_changes(page=number)
+    return render(
+        request,
+        "catalogue/announcements.html",
+        {"cases": cases, "page": number, "more": len(cases) == ANNOUNCEMENTS_PER_PAGE},
+    )
 
 
 def _changes_for(user):

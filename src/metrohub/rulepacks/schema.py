@@ -82,6 +82,9 @@ STAGE_CODES: tuple[str, ...] = (
     # revocation: the center notified of the grounds, and its statement in reply
     "notified",
     "responded",
+    # a capability change announced; a supervision team sent during construction
+    "announced",
+    "dispatched",
 )
 
 #: Conditions the procedure engine evaluates before it lets a transition happen.
@@ -114,6 +117,7 @@ EFFECTS: dict[str, str] = {
     "notify_district_regulator": "the district bureau is told (e.g. to send a supervisor)",
     "record_score": "the acceptance score is recorded",
     "unpublish_registry": "the center is marked revoked in the registry",
+    "announce_capabilities": "the changed capabilities are announced: the catalogue's lines change, every version kept",
 }
 
 #: Fields a transition's payload must carry (the engine validates them).
@@ -134,6 +138,10 @@ RECORDS: dict[str, str] = {
     "objection_answers": "the answer to each objection",
     "hearing_record": "the record of the hearing",
     "findings": "the findings of an inspection, item by item of the checklist",
+    "visit_date": "the date of an on-site visit",
+    "place": "where an on-site visit takes place",
+    "problem": "the problem a center reports, in writing",
+    "answer": "the authority's answer, in writing",
 }
 
 NOT_GIVEN_ZH = "原文未给出"

@@ -185,6 +185,10 @@ RECORDS: dict[str, Callable] = {
     "objection_answers": _objection_answers,
     "hearing_record": lambda ctx, v: text(v),
     "findings": lambda ctx, v: lines(v),
+    "visit_date": lambda ctx, v: date(v).isoformat(),
+    "place": lambda ctx, v: text(v, limit=200),
+    "problem": lambda ctx, v: text(v, limit=10000),
+    "answer": lambda ctx, v: text(v, limit=10000),
 }
 
 

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import template
 from django.utils.translation import get_language, gettext_lazy
 
@@ -15,6 +17,8 @@ EVENT_LABELS = {
     "obligation.waived": gettext_lazy("obligation waived"),
     "case.opened": gettext_lazy("case opened"),
     "annual_report.saved": gettext_lazy("annual report saved"),
+    "capability_change.item_added": gettext_lazy("line added to the change request"),
+    "capability_change.item_removed": gettext_lazy("line taken out of the change request"),
 }
 
 
@@ -23,6 +27,11 @@ def legal_date(day):
     """Dates as the documents write them: 2025年10月14日 (or 14 October 2025)."""
     if not day:
         return ""
+    if isinstance(day, str):  # a date recorded in an event's payload
+        try:
+            day = dt.date.fromisoformat(day)
+        except ValueError:
+            return day
     if (get_language() or "").startswith("en"):
         return f"{day.day} {day:%B} {day.year}"
     return f"{day.year}年{day.month}月{day.day}日"
