@@ -82,6 +82,9 @@ STAGE_CODES: tuple[str, ...] = (
     # revocation: the center notified of the grounds, and its statement in reply
     "notified",
     "responded",
+    # annual tasks: issued to the center; the five-year review's expert panel
+    "issued",
+    "review_panel",
 )
 
 #: Conditions the procedure engine evaluates before it lets a transition happen.
@@ -114,6 +117,8 @@ EFFECTS: dict[str, str] = {
     "notify_district_regulator": "the district bureau is told (e.g. to send a supervisor)",
     "record_score": "the acceptance score is recorded",
     "unpublish_registry": "the center is marked revoked in the registry",
+    "issue_confirmation": "a numbered document confirms the center after its review (发文确认)",
+    "open_revocation": "a revocation case is opened about the case's center",
 }
 
 #: Fields a transition's payload must carry (the engine validates them).
@@ -310,6 +315,8 @@ class Deadline(GivenText):
     next_working_day: bool = False
     include_start: bool = False
     responsible: RoleCode | None = None
+    #: days before the due date on which the responsible are reminded (default: 7 and 1)
+    reminders: Annotated[list[Annotated[int, Field(ge=0, le=366)]], Field(max_length=10)] = []
 
     @model_validator(mode="after")
     def _consistent(self):
