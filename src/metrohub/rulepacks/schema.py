@@ -765,7 +765,13 @@ class RulePack(_Model):
                     "transitions": p.transitions,
                     "materials": p.materials,
                     "deadlines": p.deadlines,
-                    "acceptance_scoring": None,
+                    # a kind whose panel scores as the acceptance's (the five-year review)
+                    # keeps the pack's scoring; the others have none
+                    "acceptance_scoring": (
+                        self.acceptance_scoring
+                        if any(s.panel == "acceptance" for s in p.stages)
+                        else None
+                    ),
                 }
             )
         return cache[code]
