@@ -25,6 +25,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from metrohub.accounts.models import Role
 from metrohub.annualtasks.models import Assessment, Evidence, Outcome, TaskItem
@@ -116,18 +117,21 @@ def _clean_item(i: int, raw) -> dict:
         raise ValidationError({prefix: [_("Each item is a set of fields.")]})
     errors: dict[str, list[str]] = {}
     out = {}
-    for field, limit, required in (
-        ("title", TITLE_LIMIT, True),
-        ("description", DESCRIPTION_LIMIT, False),
-        ("target", TARGET_LIMIT, True),
-        ("target_unit", UNIT_LIMIT, False),
+    for field, limit, label in (
+        ("title", TITLE_LIMIT, gettext_lazy("the task")),
+        ("description", DESCRIPTION_LIMIT, None),
+        ("target", TARGET_LIMIT, gettext_lazy("the target")),
+        ("target_unit", UNIT_LIMIT, None),
     ):
         try:
-            out[field] = bounds.texts(
-                {field: (raw.get(field), limit)}, required=(field,) if required else ()
-            )[field]
+            out[field] = bounds.texts({field: (raw.get(field), limit)})[field]
         except ValidationError as exc:
             errors[f"{prefix}.{field}"] = exc.message_dict[field]
+            continue
+        if label and not out[field]:
+            errors[f"{prefix}.{field}"] = [
+                _("Task %(n)d: give %(field)s.") % {"n": i, "field": label}
+            ]
     try:
         out["target_value"] = _decimal(raw.get("target_value"), "target_value")
     except ValidationError as exc:
