@@ -17,7 +17,7 @@ from metrohub.core.uploads import ALLOWED, read_upload
 router = Router(tags=["annual tasks"])
 
 
-class ItemIn(Schema):
+class TaskItemIn(Schema):
     title: str = Field(max_length=services.TITLE_LIMIT)
     description: str = Field("", max_length=services.DESCRIPTION_LIMIT)
     target: str = Field(max_length=services.TARGET_LIMIT, description="what is to be reached")
@@ -28,35 +28,35 @@ class ItemIn(Schema):
     weight: int = Field(description="1 to 100; the items' weights total 100")
 
 
-class ItemsIn(Schema):
-    items: list[ItemIn] = Field(max_length=services.MAX_ITEMS)
+class TaskItemsIn(Schema):
+    items: list[TaskItemIn] = Field(max_length=services.MAX_ITEMS)
 
 
-class ReportIn(Schema):
+class TaskReportIn(Schema):
     claimed: str = Field(description="completed, partly or not_completed", max_length=16)
     report: str = Field(max_length=services.REPORT_LIMIT, description="what was done")
     achieved_value: Decimal | None = None
 
 
-class ItemAssessmentIn(Schema):
+class TaskItemAssessmentIn(Schema):
     outcome: str = Field(description="completed, partly or not_completed", max_length=16)
     score: Decimal = Field(description="0 to the item's weight, one decimal place")
     comment: str = Field("", max_length=services.COMMENT_LIMIT)
 
 
-class AssessmentIn(Schema):
+class TaskAssessmentIn(Schema):
     grade: str = Field(description="excellent, pass, basic or fail", max_length=16)
     comment: str = Field("", max_length=services.COMMENT_LIMIT)
 
 
-class EvidenceOut(Schema):
+class TaskEvidenceOut(Schema):
     id: int
     filename: str
     size: int
     sha256: str
 
 
-class ItemOut(Schema):
+class TaskItemOut(Schema):
     id: int
     position: int
     title: str
@@ -69,21 +69,21 @@ class ItemOut(Schema):
     claimed_name: str
     report: str
     achieved_value: Decimal | None
-    evidence: list[EvidenceOut]
+    evidence: list[TaskEvidenceOut]
     outcome: str | None = Field(description="shown to the center once the result is recorded")
     outcome_name: str
     score: Decimal | None
     comment: str
 
 
-class AssessmentOut(Schema):
+class TaskAssessmentOut(Schema):
     grade: str
     grade_name: str
     total: Decimal
     comment: str
 
 
-class DeadlineOut(Schema):
+class TaskDeadlineOut(Schema):
     code: str
     name: str
     due: dt.date
@@ -99,11 +99,11 @@ class TasksOut(Schema):
     state_name: str
     article: str
     items_visible: bool
-    items: list[ItemOut]
+    items: list[TaskItemOut]
     total_weight: int
-    assessment: AssessmentOut | None
+    assessment: TaskAssessmentOut | None
     result: str
-    deadlines: list[DeadlineOut]
+    deadlines: list[TaskDeadlineOut]
 
 
 def out(request, case) -> dict:
@@ -131,7 +131,7 @@ def get_tasks(request, case_id: int):
     response={200: TasksOut, **WRITE_ERRORS},
     summary="Write the year's task items (the programme regulator, before issuing them)",
 )
-def put_items(request, case_id: int, body: ItemsIn):
+def put_items(request, case_id: int, body: TaskItemsIn):
     case = services.tasks_case(request.user, case_id)
     items = [
         {**i.dict(), "target_value": None if i.target_value is None else str(i.target_value)}
@@ -146,7 +146,7 @@ def put_items(request, case_id: int, body: ItemsIn):
     response={200: TasksOut, **WRITE_ERRORS},
     summary="Report on one item (the center's director)",
 )
-def put_report(request, case_id: int, item_id: int, body: ReportIn):
+def put_report(request, case_id: int, item_id: int, body: TaskReportIn):
     case = services.tasks_case(request.user, case_id)
     services.report_item(
         actor=request.user,
@@ -161,7 +161,7 @@ def put_report(request, case_id: int, item_id: int, body: ReportIn):
 
 @router.post(
     "/cases/{case_id}/annual-tasks/items/{item_id}/evidence",
-    response={201: EvidenceOut, **WRITE_ERRORS},
+    response={201: TaskEvidenceOut, **WRITE_ERRORS},
     summary="Attach a file as evidence of one item (the center's director)",
 )
 def add_evidence(request, case_id: int, item_id: int, file: File[UploadedFile]):
@@ -220,7 +220,7 @@ def evidence_response(item) -> FileResponse:
     response={200: TasksOut, **WRITE_ERRORS},
     summary="Assess one item (the programme regulator)",
 )
-def put_item_assessment(request, case_id: int, item_id: int, body: ItemAssessmentIn):
+def put_item_assessment(request, case_id: int, item_id: int, body: TaskItemAssessmentIn):
     case = services.tasks_case(request.user, case_id)
     services.assess_item(
         actor=request.user,
@@ -238,7 +238,7 @@ def put_item_assessment(request, case_id: int, item_id: int, body: ItemAssessmen
     response={200: TasksOut, **WRITE_ERRORS},
     summary="The overall assessment: the grade (the programme regulator)",
 )
-def put_assessment(request, case_id: int, body: AssessmentIn):
+def put_assessment(request, case_id: int, body: TaskAssessmentIn):
     case = services.tasks_case(request.user, case_id)
     services.save_assessment(actor=request.user, case=case, grade=body.grade, comment=body.comment)
     return out(request, case)
