@@ -7,6 +7,7 @@ from django.views.i18n import JavaScriptCatalog
 from metrohub.accounts.api import router as accounts_router
 from metrohub.alliances.api import router as alliances_router
 from metrohub.annualreports.api import router as annualreports_router
+from metrohub.annualtasks.api import router as annualtasks_router
 from metrohub.cases.api import router as cases_router
 from metrohub.catalogue.api import router as catalogue_router
 from metrohub.centers.api import router as centers_router
@@ -53,6 +54,7 @@ api.add_router("/", annualreports_router)
 api.add_router("/", dashboards_router)
 api.add_router("/", traceability_router)
 api.add_router("/", instruments_router)
+api.add_router("/", annualtasks_router)
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -87,6 +89,7 @@ urlpatterns = [
     path("", include("metrohub.dashboards.urls")),
     path("traceability/", include("metrohub.traceability.urls")),
     path("instruments/", include("metrohub.instruments.urls")),
+    path("annual-tasks/", include("metrohub.annualtasks.urls")),
     path("public/sites/<str:token>", public_site, name="public_site"),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "core/favicon.svg")),
 ]

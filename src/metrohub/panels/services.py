@@ -264,8 +264,9 @@ def _criteria(d: dict) -> drawing.Criteria:
 #: acceptance review); a panel whose case leaves them is closed.
 SITTING = {
     Panel.Purpose.EXPERT_REVIEW: ("expert_review",),
-    Panel.Purpose.ONSITE_ACCEPTANCE: ("acceptance_review", "onsite_acceptance"),
-    Panel.Purpose.RECTIFICATION: ("acceptance_review", "onsite_acceptance"),
+    # the five-year review's panel is drawn and scores as the acceptance's does
+    Panel.Purpose.ONSITE_ACCEPTANCE: ("acceptance_review", "onsite_acceptance", "review_panel"),
+    Panel.Purpose.RECTIFICATION: ("acceptance_review", "onsite_acceptance", "review_panel"),
 }
 
 

@@ -85,6 +85,9 @@ STAGE_CODES: tuple[str, ...] = (
     # a capability change announced; a supervision team sent during construction
     "announced",
     "dispatched",
+    # annual tasks: issued to the center; the five-year review's expert panel
+    "issued",
+    "review_panel",
 )
 
 #: Conditions the procedure engine evaluates before it lets a transition happen.
@@ -118,6 +121,8 @@ EFFECTS: dict[str, str] = {
     "record_score": "the acceptance score is recorded",
     "unpublish_registry": "the center is marked revoked in the registry",
     "announce_capabilities": "the changed capabilities are announced: the catalogue's lines change, every version kept",
+    "issue_confirmation": "a numbered document confirms the center after its review (发文确认)",
+    "open_revocation": "a revocation case is opened about the case's center",
 }
 
 #: Fields a transition's payload must carry (the engine validates them).
@@ -318,6 +323,8 @@ class Deadline(GivenText):
     next_working_day: bool = False
     include_start: bool = False
     responsible: RoleCode | None = None
+    #: days before the due date on which the responsible are reminded (default: 7 and 1)
+    reminders: Annotated[list[Annotated[int, Field(ge=0, le=366)]], Field(max_length=10)] = []
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -766,7 +773,13 @@ class RulePack(_Model):
                     "transitions": p.transitions,
                     "materials": p.materials,
                     "deadlines": p.deadlines,
-                    "acceptance_scoring": None,
+                    # a kind whose panel scores as the acceptance's (the five-year review)
+                    # keeps the pack's scoring; the others have none
+                    "acceptance_scoring": (
+                        self.acceptance_scoring
+                        if any(s.panel == "acceptance" for s in p.stages)
+                        else None
+                    ),
                 }
             )
         return cache[code]

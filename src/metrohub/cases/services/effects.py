@@ -158,6 +158,54 @@ def _unpublish_registry(ctx):
         Center.objects.filter(pk=ctx.case.center_id).update(status=Center.Status.REVOKED)
 
 
+@register("issue_confirmation")
+def _issue_confirmation(ctx):
+    """The review passed: the numbered document that confirms the center (发文确认)."""
+    make_decision(ctx, Decision.Kind.CONFIRMATION)
+
+
+@register("open_revocation")
+def _open_revocation(ctx):
+    """A failed review leads to revocation: a revocation case about the same center, under the
+    pack in force, whose grounds the regulator then cites (it is not decided here)."""
+    from metrohub.cases.models import Case
+    from metrohub.eventlog.services import append_event
+    from metrohub.rulepacks.services import registry
+
+    case = ctx.case
+    pack = registry().in_force(case.rulepack_code, ctx.on)
+    kind = pack.procedure("revocation")
+    revocation = Case.objects.create(
+        kind="revocation",
+        rulepack_code=pack.code,
+        rulepack_version=pack.version,
+        state=pack.for_kind("revocation").initial_stage().code,
+        filed_on=ctx.on,
+        applicant=case.applicant,
+        jurisdiction=case.jurisdiction,
+        district=case.district,
+        center=case.center,
+        center_name=case.center_name,
+        center_name_en=case.center_name_en,
+        industry_domain=case.industry_domain,
+        created_by=ctx.actor,
+    )
+    append_event(
+        subject=revocation.subject,
+        action="case.opened",
+        actor=ctx.actor,
+        article=kind.article,
+        effective_date=ctx.on,
+        payload={
+            "rulepack": pack.key,
+            "kind": "revocation",
+            "center": case.center.code if case.center_id else None,
+            "after": {"case": case.pk, "kind": case.kind, "transition": ctx.transition.name},
+        },
+    )
+    ctx.extra["revocation_case"] = revocation.pk
+
+
 def run(ctx) -> None:
     """The transition's effects in the pack's order, then a decision where the pack issues no
     document but the stage reached is one (a refusal, a failure …)."""

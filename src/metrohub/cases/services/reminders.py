@@ -46,13 +46,23 @@ def remind(*, on: dt.date | None = None, lead_days=REMINDER_DAYS) -> RemindResul
                 result.overdue += 1
                 continue
             left = (due - on).days
-            pending = [n for n in lead_days if 0 <= left <= n and n not in ob.reminders_sent]
+            leads = _leads(ob) or lead_days
+            pending = [n for n in leads if 0 <= left <= n and n not in ob.reminders_sent]
             if pending:
                 ob.reminders_sent = sorted({*ob.reminders_sent, *pending})
                 ob.save(update_fields=["reminders_sent"])
                 _mail_responsible(ob, "reminder", send_obligation_mail)
                 result.reminded += 1
     return result
+
+
+def _leads(ob) -> list[int]:
+    """The days before due the pack names for this obligation's reminders (a long duty such as the
+    five-year review is announced months ahead), else none: the default applies."""
+    try:
+        return list(ob.case.pack.deadline(ob.code).reminders)
+    except (KeyError, LookupError):
+        return []
 
 
 def _mail_responsible(ob, kind, task):

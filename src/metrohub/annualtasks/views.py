@@ -1,0 +1,145 @@
+"""The annual tasks' pages: the list one may see, and one year's tasks, where each role does its
+part — the regulator writes and assesses the items, the center reports on them with evidence."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from metrohub.accounts.models import Role
+from metrohub.annualtasks import api, services
+from metrohub.annualtasks.models import Assessment, Outcome
+from metrohub.cases import services as cases
+from metrohub.core.errors import DomainError, page_message
+from metrohub.core.permissions import permission_required
+from metrohub.core.uploads import read_upload
+
+PAGE_SIZE = 50
+ITEM_FIELDS = ("title", "description", "target", "target_value", "target_unit", "weight")
+
+
+@permission_required("annualtasks.view")
+def task_list(request):
+    found = (
+        cases.cases_for(request.user)
+        .filter(kind=services.KIND)
+        .select_related("center")
+        .prefetch_related("obligations__deadline")
+        .order_by("-period", "center__code", "pk")
+    )
+    year = request.GET.get("year", "")[:4]
+    if year.isdigit():
+        found = found.filter(period=year)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = cases.today()
+    rows = []
+    for case in page:
+        live = [o for o in case.obligations.all() if o.state_on(today) in ("open", "overdue")]
+        nxt = min(live, key=lambda o: o.deadline.due) if live else None
+        rows.append(
+            {
+                "case": case,
+                "stage": case.pack.stage(case.state).name_zh,
+                "due": nxt.deadline.due if nxt else None,
+                "due_name": case.pack.deadline(nxt.code).name_zh if nxt else "",
+                "late": bool(nxt and nxt.state_on(today) == "overdue"),
+            }
+        )
+    return render(request, "annualtasks/list.html", {"page": page, "rows": rows, "year": year})
+
+
+def posted_items(data) -> list[dict]:
+    """The rows of items the page posts: item-0-title, item-0-target, … (empty rows skipped)."""
+    rows = []
+    for i in range(services.MAX_ITEMS + 1):
+        if f"item-{i}-title" not in data:
+            break
+        row = {f: data.get(f"item-{i}-{f}", "").strip() for f in ITEM_FIELDS}
+        if not any(row.values()):
+            continue
+        weight = row["weight"]
+        row["weight"] = int(weight) if weight.isdigit() and len(weight) < 4 else weight
+        rows.append(row)
+    return rows
+
+
+def _act(request, case) -> None:
+    """One action of the page's forms, by the service that does it."""
+    action, data = request.POST.get("action"), request.POST
+    item = data.get("item", "")
+    if action == "items":
+        services.set_items(actor=request.user, case=case, items=posted_items(data))
+    elif action == "report":
+        services.report_item(
+            actor=request.user,
+            case=case,
+            item_id=item,
+            claimed=data.get("claimed"),
+            report=data.get("report", ""),
+            achieved_value=data.get("achieved_value", ""),
+        )
+        for upload in request.FILES.getlist("evidence")[: services.MAX_EVIDENCE]:
+            services.add_evidence(
+                actor=request.user,
+                case=case,
+                item_id=item,
+                content=read_upload(upload, field="evidence"),
+                filename=upload.name or "",
+            )
+    elif action == "assess":
+        services.assess_item(
+            actor=request.user,
+            case=case,
+            item_id=item,
+            outcome=data.get("outcome"),
+            score=data.get("score", ""),
+            comment=data.get("comment", ""),
+        )
+    elif action == "grade":
+        services.save_assessment(
+            actor=request.user, case=case, grade=data.get("grade"), comment=data.get("comment", "")
+        )
+    else:
+        raise ValidationError({"action": [_("Nothing to do.")]})
+
+
+@permission_required("cases.view_cases")
+def task_detail(request, pk: int):
+    case = services.tasks_case(request.user, pk)
+    if request.method == "POST":
+        try:
+            _act(request, case)
+        except (ValidationError, DomainError) as exc:
+            messages.error(request, page_message(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("annualtasks:detail", pk=case.pk)
+    roles = cases.case_roles(request.user, case)
+    data = api.out(request, case)
+    regulator = Role.PROGRAMME_REGULATOR in roles
+    director = Role.CENTER_DIRECTOR in roles
+    rows = data["items"]
+    return render(
+        request,
+        "annualtasks/detail.html",
+        {
+            "case": case,
+            "tasks": data,
+            "title": case.pack.procedure(services.KIND).name_zh,
+            "writes_items": regulator and case.state == "draft",
+            "reports": director and case.state in services.REPORTING,
+            "assesses": regulator and case.state == "submitted",
+            # the rows of the items' form: those written, then empty ones up to three more
+            "item_rows": [*rows, *[{}] * min(3, services.MAX_ITEMS - len(rows))],
+            "outcomes": Outcome.choices,
+            "grades": Assessment.Grade.choices,
+            "transitions": cases.available_transitions(request.user, case, roles=roles),
+        },
+    )
+
+
+@permission_required("cases.view_cases")
+def evidence(request, pk: int, evidence_id: int):
+    case = services.tasks_case(request.user, pk)
+    return api.evidence_response(services.get_evidence(request.user, case, evidence_id))
