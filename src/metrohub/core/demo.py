@@ -7,6 +7,7 @@ BUILDERS = [
     "metrohub.organisations.demo.build",
     "metrohub.accounts.demo.build",
     "metrohub.centers.demo.build",
+    "metrohub.statuses.demo.build",
     "metrohub.catalogue.demo.build",
     "metrohub.experts.demo.build",
     "metrohub.cases.demo.build",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from metrohub.cases.models import Decision
 from metrohub.centers.models import Center
@@ -85,6 +86,29 @@ def follow_center_status(ctx) -> None:
         decision=decision,
         article=ctx.transition.article,
     )
+
+
+def backfill(center_model=Center, change_model=StatusChange) -> int:
+    """The first entry of every center that has none: its status as the registry holds it, dated
+    by its establishment (else its registration). Centers registered before the history was kept
+    (and the demo's) read a history from their first day; the models are passed in so that the
+    data migration runs it on its historical models. Returns the entries made."""
+    missing = center_model.objects.exclude(pk__in=change_model.objects.values("center_id")).only(
+        "pk", "status", "established_on", "created_at"
+    )
+    rows = [
+        change_model(
+            center_id=c.pk,
+            status=c.status,
+            previous="",
+            on=c.established_on
+            if c.status != "preparing" and c.established_on
+            else timezone.localtime(c.created_at).date(),
+        )
+        for c in missing
+    ]
+    change_model.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
 
 
 def history(*, center: Center) -> list[StatusChange]:
