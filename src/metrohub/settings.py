@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "metrohub.dashboards",
     "metrohub.traceability",
     "metrohub.instruments",
+    "metrohub.inspections",
 ]
 
 MIDDLEWARE = [
