@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "metrohub.traceability",
     "metrohub.instruments",
     "metrohub.inspections",
+    "metrohub.calendars",
 ]
 
 MIDDLEWARE = [

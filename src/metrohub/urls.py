@@ -91,5 +91,6 @@ urlpatterns = [
     path("instruments/", include("metrohub.instruments.urls")),
     path("public/sites/<str:token>", public_site, name="public_site"),
     path("inspections/", include("metrohub.inspections.urls")),
+    path("calendars/", include("metrohub.calendars.urls")),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "core/favicon.svg")),
 ]
