@@ -352,7 +352,10 @@ def _report_scope(user) -> Q:
 
 
 def reports_for(user):
-    """The reports a person sees: the district's own, the programme regulator's jurisdiction."""
+    """The reports a person sees: the district's own, the programme regulator's jurisdiction;
+    a person who reads none is refused (403)."""
+    if not user.has_perm("inspections.view"):
+        raise PermissionDenied(_("District inspection reports are read by the regulators."))
     base = DistrictReport.objects.select_related("district", "jurisdiction", "deadline")
     if holds(user, Role.PLATFORM_ADMIN):
         return base
