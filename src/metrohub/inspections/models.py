@@ -4,6 +4,7 @@ inspections to the municipal bureau (Chongqing art. 27)."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from metrohub.cases.models import Case
 from metrohub.legaltime.models import StoredDeadline
@@ -44,8 +45,8 @@ class DistrictReport(models.Model):
     of its district: opened by the daily job, written and submitted by the district."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", _("being written")
-        SUBMITTED = "submitted", _("submitted")
+        DRAFT = "draft", pgettext_lazy("district report", "being written")
+        SUBMITTED = "submitted", pgettext_lazy("district report", "submitted")
 
     district = models.ForeignKey(
         Jurisdiction, on_delete=models.PROTECT, related_name="inspection_reports"
