@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "metrohub.traceability",
     "metrohub.instruments",
     "metrohub.annualtasks",
+    "metrohub.inspections",
+    "metrohub.calendars",
 ]
 
 MIDDLEWARE = [

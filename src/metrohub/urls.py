@@ -19,6 +19,7 @@ from metrohub.dashboards.api import router as dashboards_router
 from metrohub.enquiries.api import router as enquiries_router
 from metrohub.experts.api import router as experts_router
 from metrohub.guides.api import router as guides_router
+from metrohub.inspections.api import router as inspections_router
 from metrohub.instruments.api import router as instruments_router
 from metrohub.instruments.views import public_site
 from metrohub.legaltime.api import router as legaltime_router
@@ -55,6 +56,7 @@ api.add_router("/", dashboards_router)
 api.add_router("/", traceability_router)
 api.add_router("/", instruments_router)
 api.add_router("/", annualtasks_router)
+api.add_router("/", inspections_router)
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -91,5 +93,7 @@ urlpatterns = [
     path("instruments/", include("metrohub.instruments.urls")),
     path("annual-tasks/", include("metrohub.annualtasks.urls")),
     path("public/sites/<str:token>", public_site, name="public_site"),
+    path("inspections/", include("metrohub.inspections.urls")),
+    path("calendars/", include("metrohub.calendars.urls")),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "core/favicon.svg")),
 ]

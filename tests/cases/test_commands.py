@@ -25,10 +25,12 @@ def test_remind_command_twice_acts_once(world):
     call_command("remind", "--date", "2030-01-01", stdout=out)
     assert out.getvalue().splitlines() == [
         "duties opened 0",
+        "district inspection reports opened 0",
         "reminded 0, marked overdue 1",
         "alliance activities: reminded 0, late 2",  # SH-IC and SH-BIO held none in 2029
         "bookings: reminded 0, pending 0",
         "duties opened 0",
+        "district inspection reports opened 0",
         "reminded 0, marked overdue 0",
         "alliance activities: reminded 0, late 0",
         "bookings: reminded 0, pending 0",

@@ -141,7 +141,14 @@ def test_an_inspection_across_national_day_and_spring_festival(centers, api, clo
         clock.set(*day)
         case = ok(district.post("/cases", {"kind": "inspection", "center": code}), 201)
         cid = case["id"]
-        findings = {"findings": ["设备台账不完整", "人员培训记录缺失"]}
+        items = registry().latest("chongqing").procedure("inspection").checklist
+        findings = {
+            "findings": ["设备台账不完整", "人员培训记录缺失"],
+            "checklist": [
+                {"item": i.code, "result": "finding" if n == 0 else "conforming", "note": "台账"}
+                for n, i in enumerate(items)
+            ],
+        }
         assert ok(district.take(cid, "record_findings", findings))["state"] == "inspected"
         order = {"reasons": "限期整改上述问题", "deadline_count": count}
         body = ok(district.take(cid, "order_rectification", order))

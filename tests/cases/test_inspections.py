@@ -31,7 +31,11 @@ def test_the_district_sees_the_centers_not_inspected(center, client_for, api, cl
     # an inspection opened but not carried out does not count; with its findings it does
     cid = api("district").post("/cases", {"kind": "inspection", "center": code}).json()["id"]
     assert 'data-count="1"' in district.get("/cases/inspections/").content.decode()
-    api("district").take(cid, "record_findings", {"findings": ["台账完整"]})
+    checklist = [
+        {"item": i.code, "result": "conforming"}
+        for i in registry().latest("chongqing").procedure("inspection").checklist
+    ]
+    api("district").take(cid, "record_findings", {"checklist": checklist})
     html = district.get("/cases/inspections/").content.decode()
     assert 'data-count="0"' in html and "已检查1次" in html
     # last year's inspections are another year's

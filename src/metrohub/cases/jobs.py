@@ -13,10 +13,13 @@ from metrohub.jobs.registry import daily_job
 def remind():
     from metrohub.cases.services import open_due
     from metrohub.cases.services import remind as send_reminders
+    from metrohub.inspections.services import open_reports
 
     # duties first: an obligation opened today is reminded of today
     opened = open_due()
+    reports = open_reports()
     result = send_reminders()
     return (
-        f"duties opened {len(opened)}, reminded {result.reminded}, marked overdue {result.overdue}"
+        f"duties opened {len(opened)}, district inspection reports opened {len(reports)}, "
+        f"reminded {result.reminded}, marked overdue {result.overdue}"
     )

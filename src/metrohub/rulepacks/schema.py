@@ -590,7 +590,17 @@ SCHEDULE_RULES: dict[str, str] = {
     "before_period_ends": "before a period (a deadline of the establishment) ends",
     "within_working_days_of_event": "within N working days of an event the center reports",
     "at_least_per_year": "at least N times a year",
+    "yearly_report_per_district": "every year, by each district bureau, on the past year",
 }
+
+
+class ChecklistItem(Rule):
+    """One item an inspection checks (Hubei art. 20's 重点检查, Shanghai 五(三)'s 重点关注): the
+    inspector records a result and a note for each when recording the findings."""
+
+    code: Code
+    name_zh: NonBlank
+    name_en: NonBlank
 
 
 class ProcedureKind(Rule):
@@ -608,6 +618,8 @@ class ProcedureKind(Rule):
     transitions: Annotated[list[Transition], Field(min_length=1)]
     materials: list[Material] = []
     deadlines: list[Deadline] = []
+    #: what the inspector checks, item by item, when a transition records `findings`
+    checklist: list[ChecklistItem] = []
 
 
 class DutySchedule(Rule):
@@ -650,6 +662,7 @@ class DutySchedule(Rule):
             "before_period_ends": ("period_deadline",),
             "within_working_days_of_event": ("count", "event_report"),
             "at_least_per_year": ("min_count",),
+            "yearly_report_per_district": ("due_month", "due_day"),
         }[self.rule]
         for name in need:
             if getattr(self, name) is None:
@@ -665,6 +678,11 @@ class DutySchedule(Rule):
             raise ValueError(
                 "opens_case: an event's report opens its own obligation and yearly counts are "
                 "kept by the alliance's activities; set opens_case = false"
+            )
+        if self.rule == "yearly_report_per_district" and self.opens_case:
+            raise ValueError(
+                "opens_case: the district's yearly report is a report of its own, not a case "
+                "about a center; set opens_case = false"
             )
         return self
 
@@ -989,6 +1007,7 @@ def _lifecycle_errors(pack: RulePack, err) -> None:
         for j, r in enumerate(p.filed_by):
             if r not in {x.code for x in pack.roles}:
                 err(f"procedures[{i}].filed_by[{j}]", f"unknown role '{r}'")
+        _checklist_errors(p, f"procedures[{i}]", err)
     kinds = {p.code: p for p in pack.procedures}
     events = {e.code for e in pack.event_reports}
     base_deadlines = {d.code for d in pack.deadlines}
@@ -1018,6 +1037,22 @@ def _lifecycle_errors(pack: RulePack, err) -> None:
             err(f"{k}.period_deadline", f"unknown deadline '{s.period_deadline}'")
         if s.responsible not in {r.code for r in pack.roles}:
             err(f"{k}.responsible", f"unknown role '{s.responsible}'")
+
+
+def _checklist_errors(p: ProcedureKind, key: str, err) -> None:
+    """A kind whose transitions record findings checks a checklist, and only such a kind has one:
+    the findings are recorded item by item."""
+    records_findings = any("findings" in t.records for t in p.transitions)
+    if records_findings and not p.checklist:
+        err(f"{key}.checklist", "a kind that records findings declares the items it checks")
+    if p.checklist and not records_findings:
+        err(f"{key}.checklist", "no transition of this kind records findings against the checklist")
+    codes = Counter(c.code for c in p.checklist)
+    seen: set[str] = set()
+    for j, c in enumerate(p.checklist):
+        if codes[c.code] > 1 and c.code in seen:
+            err(f"{key}.checklist[{j}].code", f"duplicate checklist item '{c.code}'")
+        seen.add(c.code)
 
 
 def _graph_errors(pack: RulePack, initial: list[int], err) -> None:

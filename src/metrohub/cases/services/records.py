@@ -17,7 +17,14 @@ from metrohub.cases.services import clock
 from metrohub.cases.services.scope import case_roles
 
 # Payload keys that are not records but steer the engine.
-EXTRA_KEYS = {"deadline_count", "conditions_met", "center_code", "comment", "defect_answers"}
+EXTRA_KEYS = {
+    "deadline_count",
+    "conditions_met",
+    "center_code",
+    "comment",
+    "defect_answers",
+    "checklist",  # an inspection's results, item by item (metrohub.inspections)
+}
 # Records that may be empty (an answer list when nobody objected).
 OPTIONAL_RECORDS = {"objection_answers"}
 

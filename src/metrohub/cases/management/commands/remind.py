@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from metrohub.alliances.services import remind as remind_alliance_duties
 from metrohub.cases.services import REMINDER_DAYS, open_due, remind
+from metrohub.inspections.services import open_reports as open_district_reports
 from metrohub.sharing.services import remind as remind_bookings
 
 
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         self.stdout.write(f"duties opened {len(opened)}")
         for case in opened:
             self.stdout.write(f"  #{case.pk} {case.center.code} {case.schedule} {case.period}")
+        reports = open_district_reports(on=on)
+        self.stdout.write(f"district inspection reports opened {len(reports)}")
         result = remind(on=on, lead_days=days)
         self.stdout.write(f"reminded {result.reminded}, marked overdue {result.overdue}")
         duties = remind_alliance_duties(on=on)
