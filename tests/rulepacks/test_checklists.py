@@ -75,7 +75,7 @@ def test_the_check_refuses_a_broken_checklist(registry):
     empty, i = _with_checklist(registry, checklist=[])
     assert (
         f"procedures[{i}].checklist",
-        "a kind that records findings declares the items it checks",
+        "an inspection declares the items it checks",
     ) in cross_reference_errors(empty)
     unused, i = _with_checklist(registry, records=())
     assert (
@@ -106,3 +106,11 @@ def test_the_district_report_schedule_opens_no_case():
         DutySchedule(**fields, opens_case=True, procedure="inspection")
     with pytest.raises(ValidationError, match="due_month"):
         DutySchedule(**{**fields, "due_month": None}, opens_case=False)
+
+
+def test_a_supervision_teams_findings_need_no_checklist(registry):
+    # Hubei art. 13: the team's guidance and findings are free text, not checked item by item
+    pack = registry.get("hubei", "2016")
+    assert any("findings" in t.records for t in pack.procedure("supervision").transitions)
+    assert pack.procedure("supervision").checklist == []
+    assert cross_reference_errors(pack) == []

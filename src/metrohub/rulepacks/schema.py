@@ -1040,11 +1040,11 @@ def _lifecycle_errors(pack: RulePack, err) -> None:
 
 
 def _checklist_errors(p: ProcedureKind, key: str, err) -> None:
-    """A kind whose transitions record findings checks a checklist, and only such a kind has one:
-    the findings are recorded item by item."""
+    """An inspection checks a checklist (its findings are recorded item by item), and only a kind
+    that records findings has one; other kinds' findings (a supervision team's) are free text."""
     records_findings = any("findings" in t.records for t in p.transitions)
-    if records_findings and not p.checklist:
-        err(f"{key}.checklist", "a kind that records findings declares the items it checks")
+    if records_findings and p.code == "inspection" and not p.checklist:
+        err(f"{key}.checklist", "an inspection declares the items it checks")
     if p.checklist and not records_findings:
         err(f"{key}.checklist", "no transition of this kind records findings against the checklist")
     codes = Counter(c.code for c in p.checklist)
