@@ -112,7 +112,9 @@ def generate_cases(count: int, obligations: int, events: int) -> float:
     started = time.perf_counter()
     regions = {j.code: j.pk for j in Jurisdiction.objects.filter(code__in=[*PACK_REGION.values(), DEMO_DISTRICT])}  # fmt: skip
     packs = [registry().latest(code) for code in PACK_REGION if code in registry().codes()]
-    slots = [(pack, stage) for pack in packs for stage in pack.stages]  # every stage of every pack
+    # every stage of every kind of procedure of every pack
+    kinded = [(pack.for_kind(kind), kind) for pack in packs for kind in pack.kinds()]
+    slots = [(p, kind, stage) for p, kind in kinded if p.deadlines for stage in p.stages]
     hosts = list(Organisation.objects.filter(centers__code__startswith="BENCH-").values_list("pk", flat=True).distinct())  # fmt: skip
     demo_applicant = RoleAssignment.objects.get(user__username="cq_applicant").organisation_id
     centers = list(Center.objects.filter(code__startswith="BENCH-").values_list("pk", flat=True))
@@ -126,7 +128,7 @@ def generate_cases(count: int, obligations: int, events: int) -> float:
 
     def case_lines():
         for i in range(count):
-            pack, stage = slots[i % len(slots)]
+            pack, kind, stage = slots[i % len(slots)]
             region = regions[PACK_REGION[pack.code]]
             district = (
                 regions.get(DEMO_DISTRICT) if pack.code == "chongqing" and i % 7 == 0 else None
@@ -136,13 +138,18 @@ def generate_cases(count: int, obligations: int, events: int) -> float:
                 if (pack.code == "chongqing" and i % 50 == 0)
                 else hosts[i % len(hosts)]
             )
-            center = centers[i % len(centers)] if stage.code == "established" else None
+            # a case of another kind than establishment concerns a registered center
+            center = (
+                centers[i % len(centers)]
+                if kind != "establishment" or stage.code == "established"
+                else None
+            )
             filed = today - dt.timedelta(days=rng.randrange(1, 2000))
             cases.append((first_case + i, pack, stage))
             yield _line(
-                first_case + i, "center-application", pack.code, pack.version, stage.code,
+                first_case + i, kind, pack.code, pack.version, stage.code,
                 filed.isoformat(), f"国家规模测试产业计量测试中心{i}", "", "汽车", "{}", "{}", "",
-                "{}", "f", None, now, now, applicant, center, None, district, region,
+                "{}", "f", None, now, now, applicant, center, None, district, region, "", "",
             )  # fmt: skip
 
     bulk.copy(
@@ -150,7 +157,8 @@ def generate_cases(count: int, obligations: int, events: int) -> float:
         ["id", "kind", "rulepack_code", "rulepack_version", "state", "filed_on", "center_name",
          "center_name_en", "industry_domain", "form_data", "self_check", "conclusion",
          "supervisor", "accepting_objections", "notice_published_on", "created_at", "updated_at",
-         "applicant_id", "center_id", "created_by_id", "district_id", "jurisdiction_id"],
+         "applicant_id", "center_id", "created_by_id", "district_id", "jurisdiction_id",
+         "schedule", "period"],
         case_lines(),
     )  # fmt: skip
     print(f"  cases copied: {time.perf_counter() - started:.0f} s", flush=True)
