@@ -171,6 +171,7 @@ def test_grid(check_grid, world):
         [
             ("GET", "/calendars/", signed_in, 200),
             ("GET", "/calendars/feed/not-a-token.ics", {}, 404),
+            ("GET", "/calendars/supervision/not-a-token.ics", {}, 404),
             ("GET", "/calendars/centers/CQ-AUTO.ics", {}, 200),
             ("GET", "/calendars/centers/NO-SUCH.ics", {}, 404),
             ("GET", "/accounts/me/", signed_in, 200),
@@ -181,3 +182,29 @@ def test_grid(check_grid, world):
 def test_the_profile_links_the_feed(client_for, world):
     html = client_for("director").get("/accounts/me/").content.decode()
     assert 'href="/calendars/"' in html and "我的办理期限日历订阅" in html
+
+
+def test_a_regulators_supervision_calendar(world, duties, client_for):
+    html = client_for("regulator").post("/calendars/", {"action": "renew"}).content.decode()
+    token = re.search(r"/calendars/supervision/([A-Za-z0-9_-]+)\.ics", html).group(1)
+    cal = Calendar.from_ical(Client().get(f"/calendars/supervision/{token}.ics").content)
+    auto = "重庆市汽车零部件产业计量测试中心"
+    # every live duty of the Chongqing cases, whoever answers for it; not Shanghai's, not met ones
+    assert [(str(e.get("summary")), e.decoded("dtstart")) for e in cal.walk("VEVENT")] == [
+        (f"整改期限 · {auto}", dt.date(2025, 10, 9)),
+        (f"年度信息报送报送期限 · {auto}", dt.date(2025, 12, 31)),
+        (f"年度监督检查期限 · {auto}", dt.date(2025, 12, 31)),
+    ]
+    first = cal.walk("VEVENT")[0]
+    assert str(first.get("description")) == "截止日期；依据第二十七条；由中心主任办理"
+    assert str(first.get("uid")) == f"supervision-obligation-{duties['rectification'].pk}@metrohub"
+    # a director supervises nothing: the same kind of address answers 404 with their token
+    director = issue(client_for, "director")
+    assert Client().get(f"/calendars/supervision/{director}.ics").status_code == 404
+    assert (
+        "/calendars/supervision/"
+        not in client_for("director").post("/calendars/", {"action": "renew"}).content.decode()
+    )
+    # revoked, it is gone
+    client_for("regulator").post("/calendars/", {"action": "revoke"})
+    assert Client().get(f"/calendars/supervision/{token}.ics").status_code == 404

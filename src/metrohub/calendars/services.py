@@ -84,6 +84,28 @@ def my_obligations(user):
     )
 
 
+SUPERVISING = (Role.PROGRAMME_REGULATOR, Role.DISTRICT_REGULATOR)
+
+
+def supervises(user) -> bool:
+    return any(a.role in SUPERVISING for a in assignments(user))
+
+
+def supervised_obligations(user):
+    """A regulator's supervision calendar: every live obligation of the cases in the bureau's
+    scope, whoever answers for it (the centers' reports and rectifications, the bureau's own
+    inspections and decisions). None for anyone else."""
+    if not supervises(user):
+        return Obligation.objects.none()
+    from metrohub.cases.services.scope import cases_for
+
+    return (
+        Obligation.objects.filter(case__in=cases_for(user), state__in=LIVE)
+        .select_related("case", "deadline")
+        .order_by("deadline__due", "pk")
+    )
+
+
 def center_duties(center):
     """A center's duties the packs' schedules opened (annual reports, the yearly inspection, the
     review…): routine dates, public as the center is; a rectification ordered after an
@@ -169,6 +191,22 @@ def personal_calendar(user, *, link=lambda o: "") -> bytes:
                 r.updated_at,
             )
         )
+    return cal.to_ical()
+
+
+def supervision_calendar(user, *, link=lambda o: "") -> bytes:
+    cal = _calendar(_("Supervision calendar"))
+    for o in supervised_obligations(user)[:FEED_LIMIT]:
+        event = obligation_event(o, link(o))
+        # a UID of its own: the same obligation may also be in the person's own feed
+        event["uid"] = f"supervision-obligation-{o.pk}@metrohub"
+        who = dict(Role.choices).get(o.responsible_role, "")
+        if who:
+            event["description"] = _("Due; citing %(article)s; answered by: %(role)s") % {
+                "article": o.article,
+                "role": who,
+            }
+        cal.add_component(event)
     return cal.to_ical()
 
 

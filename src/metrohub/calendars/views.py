@@ -30,6 +30,11 @@ def mine(request):
             "url": request.build_absolute_uri(reverse("calendars:feed", args=[token]))
             if token
             else None,
+            "supervision_url": request.build_absolute_uri(
+                reverse("calendars:supervision", args=[token])
+            )
+            if token and services.supervises(request.user)
+            else None,
             "count": services.my_obligations(request.user).count(),
         },
     )
@@ -53,6 +58,22 @@ def feed(request, token: str):
             link=lambda o: request.build_absolute_uri(reverse("cases:detail", args=[o.case_id])),
         ),
         "obligations.ics",
+    )
+
+
+@require_GET
+def supervision(request, token: str):
+    """A regulator's supervision calendar, at the same secret address's sibling; 404 for anyone
+    who supervises nothing, and once the feed is revoked."""
+    user = services.feed_user(token)
+    if user is None or not services.supervises(user):
+        raise Http404
+    return _ics(
+        services.supervision_calendar(
+            user,
+            link=lambda o: request.build_absolute_uri(reverse("cases:detail", args=[o.case_id])),
+        ),
+        "supervision.ics",
     )
 
 
