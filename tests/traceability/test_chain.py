@@ -120,3 +120,18 @@ def test_standard_chain_today(chain_world):
     later = client.get(f"/api/v1/standards/{w.up_standard.pk}/chain?on=2025-07-01").json()
     assert later["broken"] is True and later["nodes"][1]["status"] == "expired"
     assert client.get(f"/api/v1/standards/{w.down_standard.pk}/chain").status_code == 404
+
+
+def test_the_verdict_reads_only_what_it_judges(chain_world, django_assert_num_queries):
+    """The public verification asks for the verdict alone: no uncertainty column, the recognised
+    institutes only when a record from outside the platform is met."""
+    from django.core.cache import cache
+
+    w = chain_world
+    cache.clear()
+    # two levels of platform certificates, each: the certificate, its standards with their
+    # instruments and records (3); the top record ends at the national institute (1)
+    with django_assert_num_queries(9):
+        assert chain.broken_on_its_date(w.down_cert.pk) is False
+    with django_assert_num_queries(0):  # then kept for ten minutes
+        assert chain.broken_on_its_date(w.down_cert.pk) is False

@@ -10,6 +10,7 @@ certificate, an instrument's certificate covering that date, a platform certific
 """
 
 import datetime as dt
+import functools
 from dataclasses import asdict, dataclass, field
 
 from django.db.models import Prefetch
@@ -105,10 +106,16 @@ class Chain:
 
 
 class _Walk:
-    def __init__(self):
+    def __init__(self, *, details: bool = True):
         self.chain = Chain()
-        self.institutes = {i.name: i for i in RecognisedInstitute.objects.all()}
+        # a verdict alone (the public verification) needs no uncertainty column
+        self.details = details
         self.seen: set[int] = set()
+
+    @functools.cached_property
+    def institutes(self) -> dict:
+        # read only when a record from outside the platform is met
+        return {i.name: i for i in RecognisedInstitute.objects.all()}
 
     def add(self, node: Node) -> Node:
         self.chain.nodes.append(node)
@@ -122,7 +129,7 @@ class _Walk:
                 issuer=certificate.center.name, number=certificate.number,
                 on=certificate.job.measured_on, issued_on=certificate.job.measured_on,
                 valid_until=certificate.valid_until,
-                uncertainty=_point_uncertainty(certificate.job_id),
+                uncertainty=_point_uncertainty(certificate.job_id) if self.details else "",
                 status=Status.REVOKED if certificate.status == "revoked" else Status.OK,
                 url=f"/traceability/certificates/{certificate.number}/",
             )
@@ -131,7 +138,7 @@ class _Walk:
             node.status = Status.LOOP
             return
         self.seen.add(certificate.pk)
-        for standard in _standards(certificate.job.standards.values_list("pk", flat=True)):
+        for standard in _standards(MeasurementStandard.objects.filter(jobs=certificate.job_id)):
             self.standard(standard, certificate.job.measured_on, level + 1, node.id)
 
     def standard(self, standard: MeasurementStandard, on: dt.date, level: int, parent) -> None:
@@ -201,10 +208,11 @@ def _certificate(pk: int) -> Certificate:
     return Certificate.objects.select_related("job", "center").get(pk=pk)
 
 
-def _standards(pks) -> list[MeasurementStandard]:
+def _standards(standards) -> list[MeasurementStandard]:
+    """Standards with their instruments and certificates: one query, and two more only when
+    there is any."""
     return list(
-        MeasurementStandard.objects.filter(pk__in=list(pks))
-        .select_related("center")
+        standards.select_related("center")
         .prefetch_related(
             "instruments",
             Prefetch(
@@ -241,7 +249,7 @@ def of_certificate(certificate: Certificate) -> Chain:
 
 def of_standard(standard: MeasurementStandard, on: dt.date) -> Chain:
     walk = _Walk()
-    walk.standard(_standards([standard.pk])[0], on, 0, None)
+    walk.standard(_standards(MeasurementStandard.objects.filter(pk=standard.pk))[0], on, 0, None)
     return walk.chain
 
 
@@ -255,8 +263,9 @@ def broken_on_its_date(certificate_id: int) -> bool:
     level, so its answer is kept for ten minutes: a link revoked since shows within that time."""
     from django.core.cache import cache
 
-    return cache.get_or_set(
-        f"chain-broken:{certificate_id}",
-        lambda: of_certificate(Certificate(pk=certificate_id)).broken,
-        BROKEN_CACHE_SECONDS,
-    )
+    def verdict() -> bool:
+        walk = _Walk(details=False)
+        walk.certificate(_certificate(certificate_id), 0, None)
+        return walk.chain.broken
+
+    return cache.get_or_set(f"chain-broken:{certificate_id}", verdict, BROKEN_CACHE_SECONDS)
