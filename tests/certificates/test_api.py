@@ -287,3 +287,11 @@ def test_rotating_keeps_old_signatures_valid(api, lab):
     key_file = Path(settings.DATA_DIR) / "keys" / f"{published[1]['key_id']}.pem"
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
     assert oct(key_file.parent.stat().st_mode & 0o777) == "0o700"
+
+
+@pytest.mark.parametrize("ref", ["6³", "٣", "①"])
+def test_a_reference_in_other_digits_is_not_found(api, lab, ref):
+    # str.isdigit accepts these; int() does not: a 404, not a server error
+    response = api("performer", "post", f"/api/v1/certificates/{ref}/amend", {"reason": "x"})
+    assert response.status_code == 404
+    assert api("performer", "get", f"/api/v1/certificates/{ref}").status_code == 404

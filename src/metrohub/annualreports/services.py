@@ -24,6 +24,7 @@ from metrohub.cases import services as cases
 from metrohub.cases.models import Case
 from metrohub.cases.services.context import Problem, guard
 from metrohub.core import bounds
+from metrohub.core.bounds import digits
 from metrohub.core.errors import Conflict
 from metrohub.eventlog.services import append_event, history
 
@@ -68,7 +69,7 @@ def report_case(user, pk) -> Case:
 
 
 def report_year(case: Case) -> int:
-    return int(case.period) if case.period.isdigit() else case.filed_on.year
+    return int(case.period) if digits(case.period) else case.filed_on.year
 
 
 def needs_typical_cases(case: Case) -> bool:

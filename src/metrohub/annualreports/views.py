@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from metrohub.accounts.models import Role
 from metrohub.annualreports import forms, services
 from metrohub.cases import services as cases
+from metrohub.core.bounds import digits
 from metrohub.core.errors import DomainError, into_form
 from metrohub.core.permissions import permission_required
 
@@ -25,7 +26,7 @@ def report_list(request):
         .order_by("-period", "center__code", "pk")
     )
     year = request.GET.get("year", "")[:4]
-    if year.isdigit():
+    if digits(year):
         reports = reports.filter(period=year)
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     today = cases.today()

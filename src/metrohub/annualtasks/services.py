@@ -34,6 +34,7 @@ from metrohub.cases.models import Case
 from metrohub.cases.services.context import Problem, guard
 from metrohub.core import bounds
 from metrohub.core.attachments import check_file
+from metrohub.core.bounds import digits
 from metrohub.core.errors import Conflict
 from metrohub.eventlog.services import append_event
 
@@ -74,9 +75,7 @@ def _require(user, case: Case, role: str, states, message: str) -> None:
 
 
 def _item(case: Case, item_id) -> TaskItem:
-    item = (
-        TaskItem.objects.filter(case=case, pk=item_id).first() if str(item_id).isdigit() else None
-    )
+    item = TaskItem.objects.filter(case=case, pk=item_id).first() if digits(str(item_id)) else None
     if item is None:
         raise Http404
     return item
@@ -361,7 +360,7 @@ def add_evidence(*, actor, case: Case, item_id, content: bytes, filename: str) -
 
 def get_evidence(user, case: Case, evidence_id) -> Evidence:
     """One evidence file, to those who see the items."""
-    if not items_visible(user, case) or not str(evidence_id).isdigit():
+    if not items_visible(user, case) or not digits(str(evidence_id)):
         raise Http404
     found = Evidence.objects.filter(pk=evidence_id, item__case=case).first()
     if found is None:
@@ -397,7 +396,7 @@ def overview(user, case: Case) -> dict:
     assessment = Assessment.objects.filter(case=case).first() if show_assessment else None
     obligations = {o.code: o for o in case.obligations.select_related("deadline")}
     return {
-        "year": int(case.period) if case.period.isdigit() else case.filed_on.year,
+        "year": int(case.period) if digits(case.period) else case.filed_on.year,
         "items": [_item_out(i, show_assessment) for i in items],
         "items_visible": show_items,
         "total_weight": sum(i.weight for i in items),

@@ -11,6 +11,7 @@ from metrohub.accounts.models import Role
 from metrohub.annualtasks import api, services
 from metrohub.annualtasks.models import Assessment, Outcome
 from metrohub.cases import services as cases
+from metrohub.core.bounds import digits
 from metrohub.core.errors import DomainError, page_message
 from metrohub.core.permissions import permission_required
 from metrohub.core.uploads import read_upload
@@ -29,7 +30,7 @@ def task_list(request):
         .order_by("-period", "center__code", "pk")
     )
     year = request.GET.get("year", "")[:4]
-    if year.isdigit():
+    if digits(year):
         found = found.filter(period=year)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     today = cases.today()
@@ -59,7 +60,7 @@ def posted_items(data) -> list[dict]:
         if not any(row.values()):
             continue
         weight = row["weight"]
-        row["weight"] = int(weight) if weight.isdigit() and len(weight) < 4 else weight
+        row["weight"] = int(weight) if digits(weight) and len(weight) < 4 else weight
         rows.append(row)
     return rows
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from metrohub.accounts.models import Role
 from metrohub.accounts.roles import assignments
 from metrohub.cases import application, services
+from metrohub.core.bounds import digits
 from metrohub.organisations.models import Jurisdiction, Organisation
 from metrohub.rulepacks.services import registry, shown_text
 
@@ -204,7 +205,7 @@ def posted_lists(data) -> dict:
         if key == "equipment":
             for row in rows:
                 quantity = row.get("quantity", "")
-                row["quantity"] = int(quantity) if quantity.isdigit() else quantity or 1
+                row["quantity"] = int(quantity) if digits(quantity) else quantity or 1
         out[key] = rows
     return out
 

@@ -37,6 +37,7 @@ from metrohub.cases.models import Material, Milestone, Objection, Obligation
 from metrohub.cases.services import worklists
 from metrohub.cases.services.taskbooks import AREA_CHOICES
 from metrohub.cases.templatetags.cases_tags import next_due, pack_title, stage_name, zh_en
+from metrohub.core.bounds import digits
 from metrohub.core.errors import SHOWN_ON_PAGE, DomainError, into_form, page_message
 from metrohub.core.exports import EXPORT_CAP, xlsx_response
 from metrohub.core.listing import export_rows, page_context
@@ -346,7 +347,7 @@ def _error_key(key: str) -> str:
 
 def _row_errors(key: str, messages_: list[str], columns) -> list[str]:
     parts = key.split(".")
-    if len(parts) >= 3 and parts[2].isdigit():
+    if len(parts) >= 3 and digits(parts[2]):
         label = next(
             (str(c["label"]) for c in columns if len(parts) > 3 and c["key"] == parts[3]), ""
         )
@@ -645,7 +646,7 @@ def inspection_coverage(request):
     if not holds(request.user, Role.DISTRICT_REGULATOR, Role.PROGRAMME_REGULATOR):
         raise PermissionDenied
     year = request.GET.get("year", "")[:4]
-    year = int(year) if year.isdigit() else services.today().year
+    year = int(year) if digits(year) else services.today().year
     rows = coverage(request.user, year)
     return render(
         request,
@@ -730,7 +731,7 @@ def _task_book_post(request, case):
             for k, cols in TASK_COLUMNS.items()
         }
         for row in rows["capability_targets"]:
-            row["count"] = int(row["count"]) if row["count"].isdigit() else row["count"]
+            row["count"] = int(row["count"]) if digits(row["count"]) else row["count"]
         services.save_task_book(
             actor=request.user,
             case=case,

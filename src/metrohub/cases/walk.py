@@ -131,8 +131,11 @@ def sample_payload(case, t, following, day: dt.date, serial: int) -> dict:
         elif code == "conclusion":
             payload[code] = _conclusion(t, following)
         elif code == "document_number":
-            # one number per case and step: the register refuses a number used twice
-            number = case.pk * 100 + serial % 100
+            # one number per case and step (the register refuses a number used twice), within the
+            # five digits a number has: the case's id is taken modulo 1000, so numbers repeat only
+            # between cases a thousand ids apart (a PostgreSQL sequence is not rolled back with
+            # the rows of a test, and ids grow past 1000 in a test run)
+            number = (case.pk % 1000) * 100 + serial % 100
             payload[code] = f"{DOC_PREFIX.get(pack.code, '示例发')}〔{day.year}〕{number}号"
         elif code == "document_date":
             payload[code] = day.isoformat()

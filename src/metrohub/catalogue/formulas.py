@@ -8,6 +8,7 @@ functions.
 import ast
 import math
 
+from metrohub.core.bounds import digits
 from metrohub.uncertainty.model import ModelError, validate_expression
 
 SYMBOL = "x"
@@ -130,7 +131,7 @@ def _pretty(node, source: str) -> str:
                     return f"{a}/{b}"
                 case _:
                     exponent = ast.get_source_segment(source, right) or ""
-                    if exponent.lstrip("-").isdigit():
+                    if digits(exponent.lstrip("-")):
                         return f"{a}{exponent.translate(SUPERSCRIPT)}"
                     return f"{a}^{b}"
         case ast.Call(func=ast.Name(id="sqrt"), args=[arg]):

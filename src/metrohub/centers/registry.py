@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from metrohub.centers.models import Center
 from metrohub.centers.scope import public_centers
+from metrohub.core.bounds import digits
 from metrohub.organisations.models import Jurisdiction
 
 MAX_QUERY = 100
@@ -42,7 +43,7 @@ def filtered(filters: RegistryFilters) -> QuerySet[Center]:
     """Every center matching the filters (revoked ones too), in code order."""
     f = filters.cleaned()
     queryset = public_centers()
-    if f.region[:2].isdigit():
+    if digits(f.region[:2]):
         queryset = queryset.filter(jurisdiction__code__startswith=f.region[:2])
     if f.industry:
         queryset = queryset.filter(industry_domain=f.industry)

@@ -21,6 +21,7 @@ from metrohub.certificates.listing import CERTIFICATES
 from metrohub.certificates.models import Certificate, Job, SigningKey
 from metrohub.certificates.pdf import verify_url
 from metrohub.core.api import ERRORS, WRITE_ERRORS, ErrorOut, optional_auth
+from metrohub.core.bounds import digits
 from metrohub.core.ratelimit import rate_limited
 
 router = Router(tags=["certificates"])
@@ -278,7 +279,7 @@ def job_out(job: Job) -> dict:
 
 def _job(request, ref: str) -> Job:
     """The draft's id (the center's own people) or an issued certificate's number."""
-    if ref.isdigit():
+    if digits(ref):
         if len(ref) > 18:
             raise Http404
         return services.get_job(request.user, int(ref))

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from metrohub.certificates.models import DecisionRule, JobKind, Location, Point
+from metrohub.core.bounds import digits
 from metrohub.organisations.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -133,7 +134,7 @@ class PointForm(forms.Form):
         # column header is not a label); the title gives sighted users the same.
         row = self.prefix.rsplit("-", 1)[-1] if self.prefix else ""
         for field in self.fields.values():
-            label = f"{field.label} {int(row) + 1}" if row.isdigit() else str(field.label)
+            label = f"{field.label} {int(row) + 1}" if digits(row) else str(field.label)
             field.widget.attrs.setdefault("aria-label", label)
             field.widget.attrs.setdefault("title", label)
 

@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from metrohub.core.bounds import digits
+
 FORMAT = "metrohub-backup/1"
 KEY_PATTERNS = ("secret_key", "*.key", "*.pem")
 
@@ -137,7 +139,7 @@ def pg_tool(name: str) -> str:
     else PATH."""
     for folder in [os.environ.get("METROHUB_PG_BIN", "")] + sorted(
         (str(p) for p in Path("/usr/lib/postgresql").glob("*/bin")),
-        key=lambda text: [int(part) if part.isdigit() else part for part in Path(text).parts],
+        key=lambda text: [int(part) if digits(part) else part for part in Path(text).parts],
         reverse=True,
     ):
         if folder and (Path(folder) / name).exists():

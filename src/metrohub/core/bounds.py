@@ -90,3 +90,9 @@ def clean_text(errors: dict, field: str, value, max_length: int, *, required=Fal
 def raise_if(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
+
+
+def digits(text) -> bool:
+    """Whether `text` is a number written in ASCII digits: `str.isdigit` also accepts "6³" and
+    "٣", which `int` then refuses (a 500 where a 404 or 422 is due)."""
+    return isinstance(text, str) and text.isascii() and text.isdigit()

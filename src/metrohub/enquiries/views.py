@@ -15,6 +15,7 @@ from metrohub.catalogue.models import CapabilityLine
 from metrohub.centers.scope import public_centers
 from metrohub.core.api import Conflict
 from metrohub.core.attachments import uploaded
+from metrohub.core.bounds import digits
 from metrohub.core.permissions import permission_required
 from metrohub.enquiries import services
 from metrohub.enquiries.api import attachment_response
@@ -56,13 +57,13 @@ def _subject_of(request):
     """The center, line and resource the enquiry is about, from ?center=, ?line=, ?resource=."""
     params = request.GET if request.method == "GET" else request.POST
     line = resource = center = None
-    if (raw := params.get("line", "")).isdigit():
+    if digits(raw := params.get("line", "")):
         line = get_object_or_404(
             CapabilityLine.objects.select_related("center"),
             pk=int(raw),
             status=CapabilityLine.Status.PUBLISHED,
         )
-    if (raw := params.get("resource", "")).isdigit():
+    if digits(raw := params.get("resource", "")):
         resource = get_object_or_404(public_resources(), pk=int(raw))
     if code := params.get("center", "").strip()[:32]:
         center = get_object_or_404(public_centers(), code=code.upper())

@@ -14,6 +14,7 @@ from metrohub.accounts.roles import holds
 from metrohub.cases import services as cases
 from metrohub.cases.services.duties import open_case
 from metrohub.cases.services.inspections import coverage
+from metrohub.core.bounds import digits
 from metrohub.core.errors import DomainError, into_form
 from metrohub.core.permissions import permission_required
 from metrohub.inspections import forms, services
@@ -26,7 +27,7 @@ OWN = (services.RECORD, services.ORDER)
 
 def _year(request) -> int:
     year = request.GET.get("year", "")[:4]
-    return int(year) if year.isdigit() else cases.today().year
+    return int(year) if digits(year) else cases.today().year
 
 
 @permission_required("inspections.view")
@@ -143,7 +144,7 @@ def _dated(data: dict) -> dict:
 def report_list(request):
     reports = services.reports_for(request.user)
     year = request.GET.get("year", "")[:4]
-    if year.isdigit():
+    if digits(year):
         reports = reports.filter(year=int(year))
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     today = cases.today()

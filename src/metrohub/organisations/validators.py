@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from metrohub.core.bounds import digits
+
 # GB 32100-2015: the code alphabet leaves out I, O, Z, S and V, so 31 characters remain.
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -36,7 +38,7 @@ def validate_credit_code(value: str) -> None:
             code="alphabet",
             params={"char": bad[0]},
         )
-    if not code[2:8].isdigit():
+    if not digits(code[2:8]):
         raise ValidationError(
             _(
                 "Characters 3 to 8 of a unified social credit code are the division code: digits only."
@@ -53,7 +55,7 @@ def validate_credit_code(value: str) -> None:
 
 
 def validate_division_code(value: str) -> None:
-    if not (isinstance(value, str) and len(value) == 6 and value.isdigit()):
+    if not (isinstance(value, str) and len(value) == 6 and digits(value)):
         raise ValidationError(
             _("An administrative division code is six digits."), code="division_code"
         )

@@ -19,6 +19,7 @@ from metrohub.alliances.scope import directed_centers, own_organisation_ids
 from metrohub.alliances.views import errors_into
 from metrohub.catalogue.models import CapabilityLine
 from metrohub.core.api import Conflict
+from metrohub.core.bounds import digits
 from metrohub.core.permissions import permission_required
 from metrohub.organisations.models import Organisation
 from metrohub.sharing import calendars, services
@@ -75,7 +76,7 @@ def resource_list(request):
         resources = resources.filter(kind=kind)
     if center:
         resources = resources.filter(center__code=center)
-    if line.isdigit():
+    if digits(line):
         resources = resources.filter(capability_lines__pk=int(line))
     page = Paginator(resources.order_by("center__code", "name", "pk"), PER_PAGE).get_page(
         request.GET.get("page")

@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from metrohub.core.api import ERRORS, error_response
+from metrohub.core.bounds import digits
 from metrohub.core.ratelimit import rate_limited
 
 from . import services, tasks
@@ -104,7 +105,7 @@ def _invalid(request, exc: BudgetError):
 @rate_limited("evaluation")
 def evaluate_budget(request, method: Method = "both"):
     length = request.META.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit() or int(length) > services.MAX_BUDGET_BYTES:
+    if not digits(length) or int(length) > services.MAX_BUDGET_BYTES:
         raise HttpError(413, services.too_large_message())
     body = request.body
     if len(body) > services.MAX_BUDGET_BYTES:

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from metrohub.core.bounds import digits
+
 # Django's autoreloader runs the command again in a child process; sidecars start only once.
 _RELOADED_CHILD = "RUN_MAIN"
 
@@ -25,7 +27,7 @@ def default_web_workers() -> int:
     """gunicorn's advice, 2 × cores + 1, kept to 8 so a large machine's memory is not all spent."""
     configured = os.environ.get("METROHUB_WEB_WORKERS", "").strip()
     if configured:
-        if not configured.isdigit() or int(configured) < 1:
+        if not digits(configured) or int(configured) < 1:
             raise CommandError("METROHUB_WEB_WORKERS must be a whole number of at least 1.")
         return int(configured)
     return min(2 * (os.cpu_count() or 1) + 1, 8)
