@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from metrohub.annualtasks import services
-from metrohub.core.api import ERRORS, WRITE_ERRORS
+from metrohub.core.api import ERRORS, WRITE_ERRORS, file_download
 from metrohub.core.uploads import ALLOWED, read_upload
 
 router = Router(tags=["annual tasks"])
@@ -188,16 +188,7 @@ def add_evidence(request, case_id: int, item_id: int, file: File[UploadedFile]):
     "/cases/{case_id}/annual-tasks/evidence/{evidence_id}",
     response={200: None, **ERRORS},
     summary="Download an evidence file",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "the file",
-                "content": {
-                    kind: {"schema": {"type": "string", "format": "binary"}} for kind in ALLOWED
-                },
-            }
-        }
-    },
+    openapi_extra=file_download(ALLOWED),
 )
 def download_evidence(request, case_id: int, evidence_id: int):
     case = services.tasks_case(request.user, case_id)

@@ -15,7 +15,7 @@ from metrohub.cases import application, services
 from metrohub.cases.listing import CASES, overdue_cases
 from metrohub.cases.models import Case, Material, Objection, Obligation
 from metrohub.cases.uploads import ALLOWED
-from metrohub.core.api import ERRORS, WRITE_ERRORS, optional_auth
+from metrohub.core.api import ERRORS, WRITE_ERRORS, file_download, optional_auth
 from metrohub.core.ratelimit import rate_limited
 from metrohub.core.uploads import read_upload
 from metrohub.eventlog.services import history
@@ -723,16 +723,7 @@ def upload_material(
     "/cases/{case_id}/materials/{material_id}",
     response={200: None, **ERRORS},
     summary="Download a material",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "the file",
-                "content": {
-                    kind: {"schema": {"type": "string", "format": "binary"}} for kind in ALLOWED
-                },
-            }
-        }
-    },
+    openapi_extra=file_download(ALLOWED),
 )
 def download_material(request, case_id: int, material_id: int):
     case = services.get_case(request.user, case_id)

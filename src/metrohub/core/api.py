@@ -140,3 +140,14 @@ def on_too_big(request, exc):
 @api.exception_handler(SuspiciousOperation)
 def on_suspicious(request, exc):
     return error_response(request, 400, "bad_request", _("The request could not be read."))
+
+
+def file_download(content_types) -> dict:
+    """`openapi_extra` of an endpoint answering with a stored file: its 200 is the file's bytes,
+    in one of the upload's allowed content types."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        "responses": {
+            200: {"description": "the file", "content": {kind: binary for kind in content_types}}
+        }
+    }

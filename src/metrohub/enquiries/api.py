@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 
 from metrohub.catalogue.models import CapabilityLine
 from metrohub.centers.scope import public_centers
-from metrohub.core.api import ERRORS, WRITE_ERRORS
+from metrohub.core.api import ERRORS, WRITE_ERRORS, file_download
 from metrohub.core.uploads import ALLOWED
 from metrohub.enquiries import services
 from metrohub.enquiries.models import Attachment, Enquiry
@@ -281,16 +281,7 @@ def add_attachment(request, enquiry_id: int, file: File[UploadedFile], text: For
     "/enquiries/{enquiry_id}/attachments/{attachment_id}",
     response={200: None, **ERRORS},
     summary="Download an attachment",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "the file",
-                "content": {
-                    kind: {"schema": {"type": "string", "format": "binary"}} for kind in ALLOWED
-                },
-            }
-        }
-    },
+    openapi_extra=file_download(ALLOWED),
 )
 def download_attachment(request, enquiry_id: int, attachment_id: int):
     enquiry = services.get_enquiry(request.auth, enquiry_id)
