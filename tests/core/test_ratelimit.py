@@ -2,6 +2,7 @@
 under /api/, a translated page elsewhere; counted per client address (or per signed-in person)."""
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -142,3 +143,26 @@ def test_a_forwarded_value_that_is_no_address_is_not_believed(limits, world):
         "/accounts/login/", {"username": "nobody", "password": "x"}, HTTP_X_FORWARDED_FOR="junk"
     )
     assert response.status_code == 200  # the failure is recorded with the proxy's address
+
+
+def test_a_window_opens_at_the_first_request_so_a_clock_boundary_does_not_reset_it(
+    limits, monkeypatch
+):
+    """Two a minute: three requests within two seconds are one too many, even when a minute of
+    the clock turns between them (fixed clock windows let this through)."""
+    from metrohub.core import ratelimit
+
+    start = 60 * 30_000_000 - 1.0  # one second before the clock's minute turns
+
+    def at(offset):  # the limiter's clock only; the cache keeps the real one
+        monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: start + offset))
+
+    at(0.0)
+    assert ratelimit.hit("search", "ip:198.51.100.1") == 0
+    at(1.5)
+    assert ratelimit.hit("search", "ip:198.51.100.1") == 0
+    at(2.0)
+    assert ratelimit.hit("search", "ip:198.51.100.1") == 59
+    at(60.5)
+    cache.delete("ratelimit:search:ip:198.51.100.1")  # the cache's own expiry, without waiting
+    assert ratelimit.hit("search", "ip:198.51.100.1") == 0

@@ -55,24 +55,27 @@ def _in(address: str, networks) -> bool:
 
 def hit(name: str, who: str) -> int:
     """Count one request of `who` against the named rate: 0 when allowed, else the seconds until
-    the current window ends. Fixed windows: cheap, and one atomic add or incr per request."""
+    its window ends. A window opens at a requester's first request and lasts the rate's period:
+    windows fixed on the clock would let requests that straddle a boundary pass twice the rate.
+    One atomic add or incr per request; the window's end is kept beside the count for Retry-After."""
     if not settings.METROHUB_RATE_LIMITS_ENABLED:
         return 0
     rate = settings.METROHUB_RATES[name]
     now = time.time()
-    window = int(now // rate.seconds)
-    key = f"ratelimit:{name}:{who}:{window}"
-    if cache.add(key, 1, timeout=rate.seconds + 1):
-        count = 1
+    key = f"ratelimit:{name}:{who}"
+    count = 1
+    if cache.add(key, 1, timeout=rate.seconds):
+        cache.set(f"{key}:ends", now + rate.seconds, timeout=rate.seconds)
     else:
         try:
             count = cache.incr(key)
         except ValueError:  # expired between the add and the incr: a new window
-            cache.set(key, 1, timeout=rate.seconds + 1)
-            count = 1
+            cache.set(key, 1, timeout=rate.seconds)
+            cache.set(f"{key}:ends", now + rate.seconds, timeout=rate.seconds)
     if count <= rate.count:
         return 0
-    return max(1, int((window + 1) * rate.seconds - now) + 1)
+    ends = cache.get(f"{key}:ends") or now + rate.seconds
+    return max(1, int(ends - now) + 1)
 
 
 def requester(request) -> str:
