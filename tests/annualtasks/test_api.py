@@ -230,6 +230,6 @@ def test_the_daily_job_opens_one_case_a_year(chongqing, world):
             "period", flat=True
         )
     ) == ["2026", "2027"]
-    opened = Case.objects.get(kind="annual_tasks", period="2027")
+    opened = Case.objects.get(kind="annual_tasks", period="2027", center=chongqing.center)
     (ob,) = opened.obligations.all()
     assert (ob.deadline.due, ob.article) == (dt.date(2027, 3, 31), "第二十七条")

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from collections import Counter
 from io import StringIO
 
@@ -23,10 +24,23 @@ def test_remind_command_twice_acts_once(world):
     out = StringIO()
     call_command("remind", "--date", "2030-01-01", stdout=out)
     call_command("remind", "--date", "2030-01-01", stdout=out)
-    assert out.getvalue().splitlines() == [
-        "duties opened 0",
+    # the case walked here is in application; the registry's centers established (or in
+    # preparation) before the platform owe their latest duties (case ids vary with the database)
+    assert [re.sub(r"#\d+ ", "", line) for line in out.getvalue().splitlines()] == [
+        "duties opened 11",
+        "  CQ-AUTO annual_report 2029",
+        "  CQ-AUTO five_year_review 2028",
+        "  CQ-AUTO annual_tasks 2030",
+        "  CQ-INSTR annual_report 2029",
+        "  CQ-INSTR five_year_review 2029",
+        "  CQ-INSTR annual_tasks 2030",
+        "  CQ-MATERIAL annual_report 2029",
+        "  CQ-MATERIAL annual_tasks 2030",
+        "  HB-OPTO annual_report 2029",
+        "  HB-AUTO annual_report 2029",
+        "  SH-BIO annual_report 2029",
         "district inspection reports opened 0",
-        "reminded 0, marked overdue 1",
+        "reminded 0, marked overdue 9",
         "alliance activities: reminded 0, late 2",  # SH-IC and SH-BIO held none in 2029
         "bookings: reminded 0, pending 0",
         "duties opened 0",

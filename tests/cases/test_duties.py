@@ -42,6 +42,10 @@ def centers(world):
     )
     type(cq.center).objects.filter(pk=cq.center_id).update(established_on=dt.date(2021, 12, 20))
     type(hb.center).objects.filter(pk=hb.center_id).update(established_on=dt.date(2024, 3, 1))
+    # the registry's centers in preparation entered it on 2 January 2025 (not on the test's day)
+    type(cq.center).objects.filter(status="preparing", cases__isnull=True).update(
+        created_at=dt.datetime(2025, 1, 2, 9, tzinfo=dt.UTC)
+    )
     period = sh.obligations.get(code="construction_period")
     StoredDeadline.objects.filter(pk=period.deadline_id).update(due=dt.date(2027, 3, 31))
     # the Chongqing center's director (the demo's director works for another organisation)
@@ -67,9 +71,23 @@ def test_remind_on_opens_exactly_the_duties_due_and_never_twice(centers):
     cq, hb, sh = (centers[k].center.code for k in ("chongqing", "hubei", "shanghai"))
     out = StringIO()
     call_command("remind", "--on", "2026-12-01", stdout=out)
-    assert out.getvalue().splitlines()[0] == "duties opened 6"
+    assert out.getvalue().splitlines()[0] == "duties opened 15"
     assert _opened() == sorted(
         [
+            # the registry's centers established before the platform (no case here) answer to
+            # their province's pack all the same: Chongqing's established ones report and get
+            # their tasks; recorded at municipal level, no district bureau inspects them
+            ("CQ-AUTO", "annual_report", "annual_report", "2026", dt.date(2026, 12, 31)),
+            ("CQ-AUTO", "annual_tasks", "annual_tasks", "2026", dt.date(2026, 3, 31)),
+            ("CQ-INSTR", "annual_report", "annual_report", "2026", dt.date(2026, 12, 31)),
+            ("CQ-INSTR", "annual_tasks", "annual_tasks", "2026", dt.date(2026, 3, 31)),
+            # in preparation since before the opening days: its report and its tasks
+            ("CQ-MATERIAL", "annual_report", "annual_report", "2026", dt.date(2026, 12, 31)),
+            ("CQ-MATERIAL", "annual_tasks", "annual_tasks", "2026", dt.date(2026, 3, 31)),
+            ("HB-AUTO", "annual_report", "annual_report", "2026", dt.date(2026, 12, 31)),
+            ("HB-OPTO", "annual_report", "annual_report", "2026", dt.date(2026, 12, 31)),
+            # Shanghai's report (五(二)) is the construction period's: SH-BIO's, not SH-IC's
+            ("SH-BIO", "annual_report", "annual_report", "2026", dt.date(2026, 11, 30)),
             # Chongqing art. 27 (2024 revision): the year's tasks, by 31 March (a Tuesday)
             (cq, "annual_tasks", "annual_tasks", "2026", dt.date(2026, 3, 31)),
             # 年度信息报送: by 31 December (a Thursday)
@@ -87,10 +105,10 @@ def test_remind_on_opens_exactly_the_duties_due_and_never_twice(centers):
     again = StringIO()
     call_command("remind", "--on", "2026-12-01", stdout=again)
     assert again.getvalue().splitlines()[0] == "duties opened 0"
-    assert Case.objects.exclude(schedule="").count() == 6
+    assert Case.objects.exclude(schedule="").count() == 15
     # 90 days before the construction period ends, Shanghai's evaluation (五(一)) opens
     call_command("remind", "--on", "2026-12-30", stdout=out)
-    assert Case.objects.exclude(schedule="").count() == 6
+    assert Case.objects.exclude(schedule="").count() == 15
     call_command("remind", "--on", "2026-12-31", stdout=out)
     evaluation = Case.objects.get(kind="construction_evaluation")
     assert (evaluation.center.code, evaluation.period) == (sh, "2027-03-31")
@@ -174,3 +192,29 @@ def test_an_inspection_across_national_day_and_spring_festival(centers, api, clo
     body = ok(director.take(cid, "report_rectification", {}))
     (ob,) = [o for o in body["obligations"] if o["code"] == "inspection_rectification"]
     assert ob["state"] == "late"
+
+
+def test_a_center_established_before_the_platform_answers_for_its_duties(world, api, clock):
+    """CQ-AUTO (established 30 June 2023, entered in the registry by hand, no case here): its
+    annual report opens for its host's director, and the regulator opens a case about it by
+    hand like about any other center; another province's regulator does not find it."""
+    call_command("remind", "--on", "2026-12-01", stdout=StringIO())
+    report = Case.objects.get(center__code="CQ-AUTO", kind="annual_report")
+    assert (report.rulepack_code, report.applicant.name, report.jurisdiction.code) == (
+        "chongqing",
+        "重庆市计量质量检测研究院",
+        "500000",
+    )
+    mine = ok(api("director").get("/cases?kind=annual_report"))
+    assert sorted(c["center_code"] for c in mine) == ["CQ-AUTO", "CQ-INSTR"]
+    clock.set(2026, 12, 2)
+    review = ok(
+        api("regulator").post("/cases", {"kind": "five_year_review", "center": "CQ-AUTO"}), 201
+    )
+    assert (review["kind"], review["center_code"]) == ("five_year_review", "CQ-AUTO")
+    other = api("hb_regulator").post("/cases", {"kind": "inspection", "center": "CQ-AUTO"})
+    assert other.status_code == 404
+    assert (
+        api("regulator").post("/cases", {"kind": "inspection", "center": "NO-SUCH"}).status_code
+        == 404
+    )

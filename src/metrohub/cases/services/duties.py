@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metrohub.cases.models import Case, Decision, Obligation
@@ -60,6 +61,53 @@ def establishment_cases():
     )
 
 
+def recorded_before(centers) -> list[Case]:
+    """Centers the registry holds (in preparation or established) with no establishment case on
+    the platform — established before it went into service and entered by hand — each with an
+    unsaved stand-in for the establishment case the platform never saw: the pack of its province,
+    its host as applicant, its province and (where it is recorded at district level) district.
+    Their duties run all the same: a center established in 2023 reports for 2026 like one
+    established here. `centers`: a queryset of the centers to consider."""
+    from metrohub.organisations.models import Jurisdiction
+
+    packs = {}
+    for code in registry().codes():
+        latest = registry().latest(code)
+        if not latest.pack.example:
+            packs.setdefault(latest.pack.jurisdiction, code)
+    centers = (
+        centers.filter(status__in=("preparing", "established"))
+        .exclude(cases__kind=Case.ESTABLISHMENT)
+        .select_related("host", "jurisdiction__parent__parent")
+        .order_by("pk")
+    )
+    out = []
+    for center in centers:
+        province = center.province()
+        code = packs.get(province.code)
+        if code is None:
+            continue
+        district = (
+            center.jurisdiction
+            if center.jurisdiction.level == Jurisdiction.Level.DISTRICT
+            else None
+        )
+        out.append(
+            Case(
+                kind=Case.ESTABLISHMENT,
+                rulepack_code=code,
+                state="established",
+                filed_on=center.established_on or timezone.localtime(center.created_at).date(),
+                applicant=center.host,
+                jurisdiction=province,
+                district=district,
+                center=center,
+                center_name=center.name,
+            )
+        )
+    return out
+
+
 def _since(base: Case, approvals: dict[int, dt.date]) -> dt.date:
     """The day the center entered its status: established on, else approved to build."""
     if base.center.status == "established" and base.center.established_on:
@@ -93,6 +141,8 @@ def _years_after(s, on: dt.date, since: dt.date):
 
 
 def _before_period_ends(s, on: dt.date, base: Case):
+    if base.pk is None:
+        return None  # recorded before the platform: no construction period on record
     ob = next(
         (
             o
@@ -116,6 +166,9 @@ def due_on(on: dt.date) -> list[Due]:
             case__in=bases, kind=Decision.Kind.APPROVAL_TO_BUILD, document_date__isnull=False
         ).values_list("case_id", "document_date")
     )
+    from metrohub.centers.models import Center
+
+    bases += recorded_before(Center.objects.all())
     out = []
     for base in bases:
         try:
@@ -128,6 +181,8 @@ def due_on(on: dt.date) -> list[Due]:
                 continue
             if base.center.status not in pack.procedure(s.procedure).center_status:
                 continue
+            if s.rule == "yearly_per_district" and base.district_id is None:
+                continue  # recorded without its district: no district bureau to inspect it
             if s.rule in ("yearly_by_date", "yearly_per_district"):
                 found = _yearly(s, on, since)
             elif s.rule == "years_after_event":
@@ -226,14 +281,16 @@ def _new_case(base: Case, pack, kind: str, state: str, on: dt.date, actor=None) 
 
 def base_case(actor, center_code: str) -> Case:
     """The establishment case of the center `center_code`, seen through the actor's scope."""
-    base = (
-        cases_for(actor)
-        .filter(kind=Case.ESTABLISHMENT, center__code=str(center_code or "")[:32])
-        .first()
-    )
-    if base is None:
-        raise Http404
-    return base
+    code = str(center_code or "")[:32]
+    base = cases_for(actor).filter(kind=Case.ESTABLISHMENT, center__code=code).first()
+    if base is not None:
+        return base
+    from metrohub.centers.models import Center
+
+    recorded = recorded_before(Center.objects.filter(code=code))
+    if not recorded or not case_roles(actor, recorded[0]):
+        raise Http404  # no such center, or outside the actor's scope
+    return recorded[0]
 
 
 def open_case(*, actor, kind: str, center: str) -> Case:
