@@ -2,7 +2,7 @@
 the module, with the demo cases, in a transaction rolled back after its last test."""
 
 import datetime as dt
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import call_command
@@ -44,6 +44,12 @@ def actions(case) -> list[str]:
         e.action.removeprefix("transition.")
         for e in history(case.subject).filter(action__startswith="transition.")
     ]
+
+
+def pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "".join(p.extract_text() for p in PdfReader(BytesIO(content)).pages)
 
 
 def reports(center):
@@ -241,6 +247,18 @@ def test_the_pages_read_in_chinese(built):
     page(None, f"/centers/{cq.center.code}/", "2022年3月1日")
     page("sh_director", f"/cases/{sh.pk}/", "2025年3月10日")
     page(None, f"/centers/{sh.center.code}/", "2026年2月8日")
+    hb = built["hubei"]
+    (hb_inspection,) = duties(hb.center, "inspection")
+    page(
+        "hb_regulator", f"/inspections/{hb_inspection.pk}/", "未建立服务回访制度", "2025年10月20日"
+    )
+    page(None, f"/centers/{hb.center.code}/", "2023年5月3日")
+    sh_report = duties(sh.center, "annual_report")[0]
+    page("sh_regulator", f"/annual-reports/{sh_report.pk}/", "刻蚀设备腔室压力在线校准")
+    pdf = Client()
+    pdf.force_login(User.objects.get(username="sh_director"))
+    text = pdf_text(pdf.get(f"/annual-reports/{sh_report.pk}/report.pdf").content)
+    assert "刻蚀设备腔室压力在线校准" in text and "1860" in text
     # the center's duty calendar: what is still due, the review among it
     ics = Client().get(f"/calendars/centers/{cq.center.code}.ics").content.decode()
     lines = ics.replace("\r\n ", "").splitlines()
