@@ -165,6 +165,7 @@ class History:
         self.regulator = world["users"][REGULATORS[code]]
         self.district = world["users"].get(DISTRICT_REGULATORS.get(code, ""))
         self.base: Case | None = None
+        self.path: list = []  # the transitions from filing to establishment
         self.clk = None
 
     def on(self, day: dt.date) -> None:
