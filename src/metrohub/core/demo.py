@@ -12,6 +12,7 @@ BUILDERS = [
     "metrohub.experts.demo.build",
     "metrohub.cases.demo.build",
     "metrohub.panels.demo.build",
+    "metrohub.cases.history.build",
     "metrohub.catalogue.procedure.build_demo",
     "metrohub.guides.demo.build",
     "metrohub.alliances.demo.build",

@@ -194,13 +194,18 @@ def due_on(on: dt.date) -> list[Due]:
     return out
 
 
-def open_due(*, on: dt.date | None = None) -> list[Case]:
-    """Open every duty due on `on` that is not open yet; returns the cases opened."""
+def open_due(*, on: dt.date | None = None, center=None, schedule: str = "") -> list[Case]:
+    """Open every duty due on `on` that is not open yet — only `center`'s, only `schedule`'s
+    when given (the demo's history opens each duty on its own day); returns the cases opened."""
     on = on or clock.today()
     opened = []
     existing = set(Case.objects.exclude(schedule="").values_list("center_id", "schedule", "period"))
     for due in due_on(on):
         if (due.base.center_id, due.schedule.code, due.period) in existing:
+            continue
+        if (center is not None and due.base.center_id != center.pk) or (
+            schedule and due.schedule.code != schedule
+        ):
             continue
         case = _open(due, on)
         if case is not None:
