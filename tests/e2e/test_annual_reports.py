@@ -60,9 +60,9 @@ def test_submitted_returned_and_resubmitted(live_server, browser, world, today):
 
     with services.quiet(), clock(dt.date(2025, 3, 3)) as clk:
         case = new_case(world, "shanghai", name="上海市集成电路装备产业计量测试中心")
-        walk(case, path_to(case.pack, "construction"), clk)
+        case = walk(case, path_to(case.pack, "construction"), clk)
     call_command("remind", "--on", "2026-11-20", stdout=io.StringIO())
-    report = Case.objects.get(kind="annual_report")
+    report = Case.objects.get(kind="annual_report", center=case.center)
     url = f"{live_server.url}/annual-reports/{report.pk}/"
     violations: list[str] = []
     director = person(browser, live_server, "sh_director", violations)
