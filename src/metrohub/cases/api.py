@@ -497,8 +497,8 @@ class IndustryFieldOut(Schema):
 
 
 def _overdue(case: Case) -> bool:
-    if hasattr(case, "is_overdue"):  # a column of `with_due`
-        return case.is_overdue
+    if hasattr(case, "late_obligation_id"):  # a column of `with_due`
+        return case.late_obligation_id is not None
     today = services.today()
     return any(o.state_on(today) == Obligation.State.OVERDUE for o in case.obligations.all())
 

@@ -166,11 +166,13 @@ def worklist(user, *, limit: int | None = None) -> list[WorkItem]:
 
 
 def with_due(queryset):
-    """Cases with their next live due date (`next_due_on`) and whether a time limit of theirs has
-    run out (`is_overdue`) as columns: computed for the rows read (a page, an export), without
-    loading every obligation of every case."""
+    """Cases with their next live due date (`next_due_on`) and one of their time limits that has
+    run out, if any (`late_obligation_id`; None when none has) as columns: computed for the rows
+    read (a page, an export), without loading every obligation of every case. Both are scalar
+    subqueries, run for the rows read only (an EXISTS may be planned as a hash of every late
+    obligation in the country)."""
     live = Obligation.objects.filter(case_id=OuterRef("pk"), state__in=LIVE)
     return queryset.annotate(
         next_due_on=Subquery(live.order_by("deadline__due").values("deadline__due")[:1]),
-        is_overdue=Exists(live.filter(_late(clock.today()))),
+        late_obligation_id=Subquery(live.filter(_late(clock.today())).values("pk")[:1]),
     )
