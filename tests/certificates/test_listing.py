@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -118,3 +119,116 @@ def test_list_and_export_do_not_grow(world, client_for, template, url):
     for i in range(5, 50):
         _clone(template, f"QC-{i:03d}", instrument="计数仪器")
     assert _count(client, url) == few
+
+
+def _interleaved(template, prefix: str, n: int) -> list[Certificate]:
+    """`n` certificates alternating between CQ-AUTO and CQ-INSTR, three issued at each moment
+    (ties on the time are broken by id)."""
+    from metrohub.centers.models import Center
+
+    other = Center.objects.get(code="CQ-INSTR")
+    made = []
+    for i in range(n):
+        c = _clone(
+            template, f"{prefix}-{i:03d}", instrument="归并仪器", center=other if i % 2 else None
+        )
+        moment = dt.datetime(2025, 2, 1, tzinfo=dt.UTC) + dt.timedelta(hours=i // 3)
+        Certificate.objects.filter(pk=c.pk).update(issued_at=moment)
+        made.append(c)
+    return made
+
+
+def test_center_pages_are_the_newest_first_over_both_centers(
+    world, client_for, template, monkeypatch
+):
+    """Each center's certificates walked apart and merged give exactly the pages of one ordering of
+    both centers' certificates, newest first (ties by id, highest first)."""
+    from metrohub.certificates import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 4)
+    made = _interleaved(template, "MG", 11)
+    expected = [
+        c.number
+        for c in Certificate.objects.filter(pk__in=[c.pk for c in made]).order_by(
+            "-issued_at", "-pk"
+        )
+    ]
+    client = client_for("staff")
+    pages = [_shown(client, f"q=归并仪器&page={n}") for n in (1, 2, 3)]
+    assert pages == [expected[0:4], expected[4:8], expected[8:11]]
+    # in another order the list is not walked, and still right
+    assert _shown(client, "q=归并仪器&sort=number") == sorted(expected)[:4]
+
+
+def _sorts(plan: str) -> list[str]:
+    """The Sort nodes of a plan (a Merge Append's "Sort Key" is not one)."""
+    return [
+        line
+        for line in plan.splitlines()
+        if re.search(r"(^|->\s+)(Incremental )?Sort\s+\(", line.strip())
+    ]
+
+
+def _plans(queries) -> list[str]:
+    """EXPLAIN of each query choosing a page of certificates, on a toy table made to plan as if it
+    held millions of rows: sorting and reading the whole table as dear as possible, so the plan
+    shows whether an index gives the order at all."""
+    chosen = [
+        q["sql"]
+        for q in queries
+        if "ORDER BY" in q["sql"] and "LIMIT" in q["sql"] and "certificates_certificate" in q["sql"]
+    ]
+    assert chosen
+    plans = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_incremental_sort = off")
+        for sql in chosen:
+            cursor.execute("EXPLAIN " + sql)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
+
+
+def test_center_pages_walk_an_index_per_center_instead_of_sorting(world, client_for, template):
+    """The director's two centers hold millions of certificates at national scale: a page of 25
+    must be a merge of one (center, issued_at, id) index walk per center, with no Sort."""
+    if connection.vendor != "postgresql":
+        pytest.skip("plans are read on PostgreSQL")
+    _interleaved(template, "PL", 6)
+    client = client_for("staff")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/certificates/?page=2").status_code == 200
+    for plan in _plans(ctx.captured_queries):
+        assert not _sorts(plan), plan
+        assert "certificates_center_new" in plan, plan
+
+
+def test_customer_pages_walk_the_customer_index(world, client_for, template):
+    if connection.vendor != "postgresql":
+        pytest.skip("plans are read on PostgreSQL")
+    from metrohub.accounts.models import Role, RoleAssignment, User
+
+    reader = User.objects.create_user(username="cert_reader", password="x")
+    RoleAssignment.objects.create(
+        user=reader,
+        role=Role.APPLICANT,
+        organisation_id=template.customer_id,
+        jurisdiction_id=template.center.jurisdiction_id,
+    )
+    _interleaved(template, "CU", 6)
+    client = client_for(None)
+    client.force_login(reader)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/certificates/mine/?page=1")
+    assert response.status_code == 200
+    shown = [c.number for c in response.context["page"]]
+    assert shown == [
+        c.number
+        for c in Certificate.objects.filter(customer_id=template.customer_id).order_by(
+            "-issued_at", "-pk"
+        )[: len(shown)]
+    ]
+    for plan in _plans(ctx.captured_queries):
+        assert not _sorts(plan), plan
+        assert "certificates_customer_new" in plan, plan

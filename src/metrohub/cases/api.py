@@ -497,6 +497,8 @@ class IndustryFieldOut(Schema):
 
 
 def _overdue(case: Case) -> bool:
+    if hasattr(case, "late_obligation_id"):  # a column of `with_due`
+        return case.late_obligation_id is not None
     today = services.today()
     return any(o.state_on(today) == Obligation.State.OVERDUE for o in case.obligations.all())
 
@@ -658,7 +660,7 @@ def list_cases(request, filters: Query[ListIn]):
     cases = listed.queryset
     if filters.overdue is False:
         cases = cases.exclude(pk__in=overdue_cases(cases, "1").values("pk"))
-    cases = cases.prefetch_related("obligations__deadline")
+    cases = services.with_due(cases).defer("form_data", "self_check")  # not in a summary
     return [summary(c) for c in cases[filters.offset : filters.offset + filters.limit]]
 
 

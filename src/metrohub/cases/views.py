@@ -56,7 +56,8 @@ def worklist(request):
     # every case in scope, a page at a time (a national regulator sees thousands)
     listed = CASES.apply(services.cases_for(request.user), request.GET)
     cases = bounded_page(
-        listed.queryset.prefetch_related("obligations__deadline"),
+        # the form and self-check are a case's heavy columns; a list shows neither
+        services.with_due(listed.queryset).defer("form_data", "self_check"),
         CASES_PER_PAGE,
         request.GET.get("page"),
     )
@@ -81,8 +82,7 @@ def worklist(request):
 def cases_export(request):
     """The filtered list as a workbook, at most `EXPORT_CAP` rows (the last line says if cut)."""
     listed = CASES.apply(services.cases_for(request.user), request.GET)
-    queryset = listed.queryset.prefetch_related("obligations__deadline")
-    rows, cut = export_rows(queryset, _case_row, cap=EXPORT_CAP)
+    rows, cut = export_rows(services.with_due(listed.queryset), _case_row, cap=EXPORT_CAP)
     return xlsx_response(
         filename="cases",
         title=_("All cases I can see"),

@@ -290,8 +290,12 @@ class Certificate(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["customer", "-issued_at"], name="certificates_customer"),
-            models.Index(fields=["center", "-issued_at"], name="certificates_center"),
+            # newest first per customer and per center, ties on the time broken by id: a page of
+            # a list is a walk of the index (services.NewestFirst), never a sort of millions
+            models.Index(
+                fields=["customer", "-issued_at", "-id"], name="certificates_customer_new"
+            ),
+            models.Index(fields=["center", "-issued_at", "-id"], name="certificates_center_new"),
         ]
 
     def __str__(self) -> str:

@@ -19,8 +19,9 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # COUNT over a LIMIT subquery, unordered: stops after cap + 1 rows, sorts nothing
-        return self.object_list.order_by()[: self.cap + 1].count()
+        # COUNT over a LIMIT subquery, unordered: stops after cap + 1 rows, sorts nothing, and
+        # computes none of the columns annotated for the rows shown (only the ids are selected)
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @property
     def bounded(self) -> bool:

@@ -49,14 +49,20 @@ class Jurisdiction(BilingualNameMixin):
         return chain
 
     def descendant_ids(self) -> set[int]:
-        """Ids of this jurisdiction and every one below it (the tree is three levels deep)."""
-        ids, frontier = {self.pk}, [self.pk]
-        while frontier:
-            frontier = list(
-                Jurisdiction.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-            )
-            ids.update(frontier)
-        return ids
+        """Ids of this jurisdiction and every one below it (the tree is three levels deep).
+
+        Kept on the instance: a person's scope is read several times a request (the worklist, the
+        list, its filters) through the same role assignments; a copy is returned to each caller."""
+        cached = self.__dict__.get("_descendant_ids")
+        if cached is None:
+            cached, frontier = {self.pk}, [self.pk]
+            while frontier:
+                frontier = list(
+                    Jurisdiction.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+                )
+                cached.update(frontier)
+            self.__dict__["_descendant_ids"] = frozenset(cached)
+        return set(cached)
 
 
 class Organisation(BilingualNameMixin):

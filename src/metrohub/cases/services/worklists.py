@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case as DbCase
+from django.db.models import Exists, Max, Min, OuterRef, Q, Subquery, Value, When
 
 from metrohub.accounts.models import Role
 from metrohub.accounts.roles import assignments
@@ -20,7 +21,6 @@ from metrohub.rulepacks.services import registry
 class WorkItem:
     case: Case
     transitions: list
-    obligations: list
     due: dt.date | None
     overdue: bool
 
@@ -28,46 +28,103 @@ class WorkItem:
 LIMIT = 100  # the most urgent first; a national regulator has thousands of cases in motion
 LIVE = (Obligation.State.OPEN, Obligation.State.OVERDUE)
 
+# (registry, roles) → (registry, Q): the condition is compiled once per set of roles and per
+# registry (a new pack version makes a new registry), not for every request
+_COMPILED: dict[tuple[int, frozenset[str]], tuple[object, Q]] = {}
+
+
+def _stages_to_act(pack, roles: set[str]) -> set[str]:
+    """The stages of `pack` (one kind's procedure) where one of `roles` may have to act: left by a
+    transition one of them takes, or (for a district regulator) recording a supervisor's report."""
+    states = {s for t in pack.transitions if roles & set(t.roles) for s in t.from_}
+    if Role.DISTRICT_REGULATOR in roles:
+        states |= {t.to for t in pack.transitions if "supervisor" in t.records}
+    return states
+
 
 def _pack_states(roles: set[str]) -> Q:
-    """Cases in a stage some transition of their pack lets one of `roles` take, or (for a district
-    regulator) a stage that records a supervisor's report: where the person may have to act."""
-    condition = Q(pk__in=[])
+    """Cases in a stage where one of `roles` may act, pack version by pack version and kind by
+    kind: one OR over the registry, built once and reused."""
     packs = registry()
+    key = (id(packs), frozenset(roles))
+    cached = _COMPILED.get(key)
+    if cached is not None and cached[0] is packs:
+        return cached[1]
+    condition = Q(pk__in=[])
     for code in packs.codes():
-        for pack in packs.versions(code):
-            states = {s for t in pack.transitions if roles & set(t.roles) for s in t.from_}
-            if Role.DISTRICT_REGULATOR in roles:
-                states |= {t.to for t in pack.transitions if "supervisor" in t.records}
-            if states:
-                condition |= Q(
-                    rulepack_code=pack.code, rulepack_version=pack.version, state__in=states
-                )
+        for version in packs.versions(code):
+            for kind in version.kinds():
+                states = _stages_to_act(version.for_kind(kind), roles)
+                if states:
+                    condition |= Q(
+                        rulepack_code=version.code,
+                        rulepack_version=version.version,
+                        kind=kind,
+                        state__in=sorted(states),
+                    )
+    if len(_COMPILED) > 64:  # registries come and go; a handful of role sets each
+        _COMPILED.clear()
+    _COMPILED[key] = (packs, condition)
     return condition
 
 
-def _candidates(user, roles: set[str], now: dt.date):
-    """The cases where the person may act, most urgent first, in SQL: a superset of the worklist
-    (the person's roles for each case are checked after), never the whole scope."""
-    mine = Obligation.objects.filter(
-        case_id=OuterRef("pk"), state__in=LIVE, responsible_role__in=roles
-    )
+def _late(now: dt.date) -> Q:
+    return Q(state=Obligation.State.OVERDUE) | Q(kind="maximum", deadline__due__lt=now)
+
+
+def _candidate_ids(user, roles: set[str], now: dt.date, limit: int) -> list[int]:
+    """The `limit` most urgent cases where the person may act, in SQL: a superset of the worklist
+    (the person's roles for each case are checked after), never the whole scope.
+
+    Cases with a live obligation the person's roles answer for come first (overdue first, then
+    by their earliest due date, then the newest): the obligations are aggregated once, grouped by
+    case, rather than a subquery per case. Then, if room is left, the newest cases in a stage where
+    the person may act and with no such obligation."""
+    scope = cases_for(user).order_by().values("pk")
     answering = Obligation.objects.filter(state__in=LIVE, responsible_role__in=roles)
-    return (
-        cases_for(user)
-        .filter(_pack_states(roles) | Q(pk__in=answering.values("case_id")))
+    answered = (
+        answering.filter(case_id__in=scope)
+        .values("case_id")
         .annotate(
-            first_due=Subquery(mine.order_by("deadline__due").values("deadline__due")[:1]),
-            late=Exists(mine.filter(Q(state="overdue") | Q(kind="maximum", deadline__due__lt=now))),
+            first_due=Min("deadline__due"),
+            late=Max(DbCase(When(_late(now), then=Value(1)), default=Value(0))),
         )
-        .order_by(F("late").desc(), F("first_due").asc(nulls_last=True), "-pk")
-        .prefetch_related(
-            Prefetch(
-                "obligations",
-                queryset=Obligation.objects.filter(state__in=LIVE).select_related("deadline"),
-            )
+        .order_by("-late", "first_due", "-case_id")
+        .values_list("case_id", flat=True)[:limit]
+    )
+    ids = list(answered)
+    if len(ids) < limit:
+        rest = (
+            cases_for(user)
+            .filter(_pack_states(roles))
+            .exclude(Exists(answering.filter(case_id=OuterRef("pk"))))
+            .order_by("-pk")
+            .values_list("pk", flat=True)[: limit - len(ids)]
+        )
+        ids.extend(rest)
+    return ids
+
+
+def _supervised_stages(pack) -> set[str]:
+    return {t.to for t in pack.transitions if "supervisor" in t.records}
+
+
+def _due_by_role(ids: list[int], now: dt.date) -> dict[int, dict[str, tuple[dt.date, bool]]]:
+    """For each case, for each role answering for one of its live obligations: the earliest due
+    date and whether one is late. One grouped query; no obligation is loaded."""
+    rows = (
+        Obligation.objects.filter(case_id__in=ids, state__in=LIVE)
+        .order_by()
+        .values_list("case_id", "responsible_role")
+        .annotate(
+            due=Min("deadline__due"),
+            late=Max(DbCase(When(_late(now), then=Value(1)), default=Value(0))),
         )
     )
+    found: dict[int, dict[str, tuple[dt.date, bool]]] = {}
+    for case_id, role, due, late in rows:
+        found.setdefault(case_id, {})[role] = (due, bool(late))
+    return found
 
 
 def worklist(user, *, limit: int | None = None) -> list[WorkItem]:
@@ -78,27 +135,44 @@ def worklist(user, *, limit: int | None = None) -> list[WorkItem]:
     roles = {a.role for a in assignments(user)}
     if not roles:
         return items
-    for case in _candidates(user, roles, now)[: limit or LIMIT]:
+    ids = _candidate_ids(user, roles, now, limit or LIMIT)
+    if not ids:
+        return items
+    dues = _due_by_role(ids, now)
+    # the application form and self-check are the heavy columns of a case; the list needs neither
+    for case in cases_for(user).filter(pk__in=ids).defer("form_data", "self_check"):
         roles = case_roles(user, case)
         if not roles:
             continue
+        pack = case.pack
         transitions = available_transitions(user, case, roles=roles)
-        mine = [o for o in case.obligations.all() if o.is_live and o.responsible_role in roles]
+        live = dues.get(case.pk, {})
+        mine = [value for role, value in live.items() if role in roles]
         supervising = (
             Role.DISTRICT_REGULATOR in roles
             and case.supervisor
-            and not case.pack.stage(case.state).terminal
-            and case.state in {t.to for t in case.pack.transitions if "supervisor" in t.records}
+            and case.state in _supervised_stages(pack)
+            and not pack.stage(case.state).terminal
         )
         if not transitions and not mine and not supervising:
             continue
         # The date shown is mine when I answer for one; otherwise the case's next live time limit,
         # so that a case with a time limit running never shows an empty due date.
-        live = [o for o in case.obligations.all() if o.is_live]
-        due = min((o.deadline.due for o in mine or live), default=None)
-        overdue = any(
-            o.state == "overdue" or (o.kind == "maximum" and o.deadline.due < now) for o in mine
-        )
-        items.append(WorkItem(case, transitions, mine, due, overdue))
+        due = min((d for d, _late in mine or live.values()), default=None)
+        overdue = any(late for _due, late in mine)
+        items.append(WorkItem(case, transitions, due, overdue))
     items.sort(key=lambda i: (not i.overdue, i.due or dt.date.max, -i.case.pk))
     return items
+
+
+def with_due(queryset):
+    """Cases with their next live due date (`next_due_on`) and one of their time limits that has
+    run out, if any (`late_obligation_id`; None when none has) as columns: computed for the rows
+    read (a page, an export), without loading every obligation of every case. Both are scalar
+    subqueries, run for the rows read only (an EXISTS may be planned as a hash of every late
+    obligation in the country)."""
+    live = Obligation.objects.filter(case_id=OuterRef("pk"), state__in=LIVE)
+    return queryset.annotate(
+        next_due_on=Subquery(live.order_by("deadline__due").values("deadline__due")[:1]),
+        late_obligation_id=Subquery(live.filter(_late(clock.today())).values("pk")[:1]),
+    )

@@ -115,5 +115,8 @@ def pack_title(pack):
 
 @register.filter
 def next_due(case):
-    """The earliest due date among the case's live obligations (prefetched), or None."""
+    """The earliest due date among the case's live obligations (a column of `with_due`, else read
+    from the prefetched obligations), or None."""
+    if hasattr(case, "next_due_on"):
+        return case.next_due_on
     return min((o.deadline.due for o in case.obligations.all() if o.is_live), default=None)

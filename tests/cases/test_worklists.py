@@ -1,0 +1,146 @@
+"""The worklist at national scale: its SQL picks the most urgent cases with one pass over the live
+obligations, the stages where a person acts are compiled once, and the case lists read each
+case's due date as a column instead of loading every obligation."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from metrohub.cases import services
+from metrohub.cases.models import Case, Obligation
+from metrohub.cases.services import worklists
+from metrohub.legaltime.services import store_deadline
+
+pytestmark = pytest.mark.django_db
+
+
+def _case(world, name, *, state="formal_review", kind="establishment"):
+    with services.quiet():
+        case = services.create_case(
+            actor=world["users"]["cq_applicant"],
+            rulepack="chongqing",
+            center_name=name,
+            district="500112",
+        )
+    Case.objects.filter(pk=case.pk).update(state=state, kind=kind)
+    return Case.objects.get(pk=case.pk)
+
+
+def _obligation(case, start, *, role="programme_regulator", kind="maximum"):
+    return Obligation.objects.create(
+        case=case,
+        code="supplement_period",
+        deadline=store_deadline(start=start, count=7, unit="days", rule="chongqing@2024:x"),
+        kind=kind,
+        article="第十一条",
+        responsible_role=role,
+        opened_by="test",
+    )
+
+
+def _select_list(sql: str) -> str:
+    """The columns of a query's outermost SELECT (up to its first top-level FROM)."""
+    depth = 0
+    for match in re.finditer(r"\(|\)|\bFROM\b", sql):
+        token = match.group()
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif depth == 0:
+            return sql[: match.start()]
+    return sql
+
+
+def test_worklist_aggregates_the_live_obligations_once(world, clock):
+    """Due date and lateness come from one GROUP BY over the live obligations, not from a
+    subquery computed for every case where the person may act before the first 100 are taken."""
+    clock.set(2025, 3, 20)
+    late = _case(world, "逾期")
+    _obligation(late, dt.date(2025, 3, 1))
+    soon = _case(world, "将到期")
+    _obligation(soon, dt.date(2025, 3, 18))
+    idle = _case(world, "无时限")
+    regulator = world["users"]["cq_regulator"]
+    with CaptureQueriesContext(connection) as ctx:
+        items = services.worklist(regulator)
+    by_case = {i.case.pk: i for i in items}
+    assert by_case[late.pk].overdue and by_case[late.pk].due == dt.date(2025, 3, 8)
+    assert not by_case[soon.pk].overdue and by_case[soon.pk].due == dt.date(2025, 3, 25)
+    assert by_case[idle.pk].due is None
+    order = [i.case.pk for i in items]
+    assert order.index(late.pk) < order.index(soon.pk) < order.index(idle.pk)
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    # the candidates: obligations grouped by case, the most urgent groups first, cut at the limit
+    ranked = [
+        s for s in sqls if 'FROM "cases_obligation"' in s and "GROUP BY" in s and "LIMIT" in s
+    ]
+    assert len(ranked) == 1, sqls
+    assert 'MIN("legaltime_storeddeadline"."due")' in ranked[0] and "ORDER BY" in ranked[0]
+    # and no obligation is loaded row by row: their dates are read grouped too
+    assert not [s for s in sqls if _select_list(s).startswith('SELECT "cases_obligation"."id"')]
+    for sql in sqls:
+        assert "(SELECT" not in _select_list(sql), sql
+
+
+def test_the_stages_where_a_person_acts_are_compiled_once():
+    roles = {"programme_regulator", "district_regulator"}
+    first = worklists._pack_states(roles)
+    assert worklists._pack_states(set(roles)) is first
+    assert worklists._pack_states({"applicant"}) is not first
+
+
+def test_a_case_of_another_kind_waits_where_its_own_procedure_lets_the_person_act(world):
+    """An annual report submitted waits for the regulator though the establishment procedure has
+    no step of theirs at that stage, and it has no time limit running."""
+    report = _case(world, "年度报告", state="submitted", kind="annual_report")
+    assert not report.obligations.exists()
+    regulator = world["users"]["cq_regulator"]
+    items = {i.case.pk: i for i in services.worklist(regulator)}
+    assert report.pk in items
+    names = {t.name for t in items[report.pk].transitions}
+    expected = {
+        t.name
+        for t in report.pack.transitions_from("submitted")
+        if "programme_regulator" in t.roles
+    }
+    assert names == expected and names
+
+
+@pytest.mark.parametrize("url", ["/cases/", "/api/v1/cases"])
+def test_case_lists_read_the_due_date_without_loading_obligations(world, client_for, clock, url):
+    clock.set(2025, 3, 20)
+    late = _case(world, "逾期")
+    _obligation(late, dt.date(2025, 3, 1), role="applicant")
+    Obligation.objects.filter(case=late).update(state="open")
+    later = _case(world, "未到期")
+    _obligation(later, dt.date(2025, 3, 18), role="applicant")
+    done = _obligation(later, dt.date(2025, 3, 2), role="applicant")
+    Obligation.objects.filter(pk=done.pk).update(state="met")
+    client = client_for("regulator")
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    loads = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if _select_list(q["sql"]).startswith('SELECT "cases_obligation"."id"')
+        and "cases_case" not in q["sql"]
+    ]
+    if url == "/cases/":
+        # only the worklist's few cases load their live obligations
+        assert all('"cases_obligation"."state" IN' in s for s in loads), loads
+        html = response.content.decode()
+        table = html[html.index('data-testid="cases"') :]
+        rows = dict(re.findall(r'href="/cases/(\d+)/">.*?data-testid="case-due">([^<]*)<', table))
+        assert rows[str(late.pk)] == "2025年3月8日"
+        assert rows[str(later.pk)] == "2025年3月25日"
+    else:
+        assert loads == []
+        listed = {c["id"]: c["overdue"] for c in response.json()}
+        assert listed[late.pk] is True
+        assert listed[later.pk] is False
