@@ -86,6 +86,10 @@ class Record:
     def issued_on(self) -> dt.date:
         return timezone.localtime(self.issued_at).date()
 
+    @property
+    def revoked_on(self) -> dt.date | None:
+        return timezone.localtime(self.revoked_at).date() if self.revoked_at else None
+
 
 @dataclass(frozen=True)
 class Stored:
