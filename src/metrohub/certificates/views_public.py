@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.template import Context, engines
 from django.template.base import render_value_in_context
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
@@ -89,7 +90,13 @@ def page(request, found: verification.Check) -> str:
         if len(_SKELETONS) < _MAX_SKELETONS:
             _SKELETONS[shape] = skeleton
     plain = Context()
-    return _MARK.sub(lambda m: render_value_in_context(values[int(m[1])], plain), skeleton)
+
+    def shown(match) -> str:
+        value = values[int(match[1])]
+        # a plain string only needs escaping; dates, numbers and lazy labels go the template's way
+        return escape(value) if type(value) is str else render_value_in_context(value, plain)
+
+    return _MARK.sub(shown, skeleton)
 
 
 def _leaves(context: dict):
