@@ -14,6 +14,7 @@ counts the verification (an UPDATE), reads the XML, hashes it and checks its Ed2
 import argparse
 import base64
 import datetime as dt
+import hashlib
 import os
 import random
 import statistics
@@ -39,7 +40,13 @@ from django.urls import clear_url_caches, path  # noqa: E402
 
 import metrohub.urls  # noqa: E402
 from metrohub.centers.models import Center  # noqa: E402
-from metrohub.certificates.models import Certificate, Job  # noqa: E402
+from metrohub.certificates import keys, verification  # noqa: E402
+from metrohub.certificates.models import (  # noqa: E402
+    Certificate,
+    Job,
+    SigningKey,
+    VerificationTally,
+)
 from metrohub.core.demo import build_demo  # noqa: E402
 from metrohub.core.env import parse_rate  # noqa: E402
 
@@ -117,14 +124,53 @@ def generate(count: int) -> float:
                 f"{p['xml']}\t{p['xml_sha256']}\t{p['signature']}\t{p['signing_key_id']}\t\n"
             )
 
+    # What issue stores for each certificate (verification.store_at_issue): its checks, judged
+    # in the current generation. A generated job uses no standard, so its chain is not broken;
+    # its XML is its pool entry's, whose digest and signature are checked here once.
+    generation = verification.current_generation()
+    checks = {}
+    for p in pool:
+        name = p["xml"]
+        if name not in checks:
+            xml = verification._path(name).read_bytes()
+            intact = hashlib.sha256(xml).hexdigest() == p["xml_sha256"]
+            key = SigningKey.objects.get(pk=p["signing_key_id"])
+            checks[name] = (intact, intact and keys.verify(key, xml, p["signature"]),
+                            verification._file_id(name))  # fmt: skip
+
+    def tallies():
+        for i, p, _year, _seq in plan():
+            intact, valid, file_id = checks[p["xml"]]
+            yield (f"{first_cert + i}\t0\t\\N\t{generation}\tf\t{'t' if intact else 'f'}\t"
+                   f"{'t' if valid else 'f'}\t{file_id}\n")  # fmt: skip
+
     with bulk.suspended(TABLES):
         bulk.copy("certificates_job", job_columns, jobs())
         print(f"  jobs copied: {time.perf_counter() - start:.0f} s", flush=True)
         bulk.copy("certificates_certificate", cert_columns, certificates())
         print(f"  certificates copied: {time.perf_counter() - start:.0f} s", flush=True)
     print(f"  indexes rebuilt: {time.perf_counter() - start:.0f} s", flush=True)
-    bulk.vacuum(TABLES)
+    bulk.copy("certificates_verificationtally", TALLY_COLUMNS, tallies())
+    print(f"  stored checks copied: {time.perf_counter() - start:.0f} s", flush=True)
+    bulk.vacuum((*TABLES, "certificates_verificationtally"))
     return time.perf_counter() - start
+
+
+TALLY_COLUMNS = ["certificate_id", "count", "last_at", "generation", "chain_broken", "xml_intact",
+                 "signature_valid", "xml_file"]  # fmt: skip
+
+
+def confirm_stored(ids: list[int]) -> None:
+    """The checks the generator stored are those a verification would judge now."""
+    for pk in ids:
+        record = verification.lookup_quietly(pk)
+        judged = verification.judge(record)
+        stored = VerificationTally.objects.get(certificate_id=pk)
+        assert (stored.chain_broken, stored.xml_intact, stored.signature_valid) == (
+            judged.chain_broken,
+            judged.xml_intact,
+            judged.signature_valid,
+        ), pk
 
 
 def measure(client: Client, urls: list[str], seconds: float) -> tuple[float, float, float]:
@@ -196,6 +242,7 @@ def main() -> int:
         cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('certificates_certificate'))")
         size = cursor.fetchone()[0]
     random.Random(2).shuffle(tokens)
+    confirm_stored(random.Random(3).sample(range(low, high + 1), min(20, high - low + 1)))
     client = Client()
     if args.profile:
         import cProfile

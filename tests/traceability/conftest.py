@@ -127,7 +127,7 @@ def chain_world(build):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """The verification keeps a chain's verdict in the cache; each test judges its own."""
+    """Each test starts with an empty cache (the public pages count requests in it)."""
     from django.core.cache import cache
 
     cache.clear()

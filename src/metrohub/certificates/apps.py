@@ -8,7 +8,10 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
+        from metrohub.certificates.verification import connect_invalidation
         from metrohub.core.navigation import NavItem, register
+
+        connect_invalidation()
 
         register(NavItem(_("Certificates"), "certificates:work", "certificates.work"))
         register(NavItem(_("My certificates"), "certificates:mine", "certificates.view_mine"))

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from metrohub.catalogue.lines import uncertainty_at
 from metrohub.catalogue.models import CapabilityLine, ServiceKind
-from metrohub.certificates import dcc, keys, numbering
+from metrohub.certificates import dcc, keys, numbering, verification
 from metrohub.certificates.models import (
     Certificate,
     Job,
@@ -220,6 +220,7 @@ def _amend_and_revoke(certificates, by_job, people, key, private) -> None:
         revoked_by=people["director"],
         revoke_reason="委托方送检样品信息有误，证书收回",
     )
+    verification.raise_generation()  # the updates above send no signal
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:

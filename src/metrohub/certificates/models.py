@@ -319,7 +319,30 @@ class VerificationTally(models.Model):
         Certificate, on_delete=models.CASCADE, primary_key=True, related_name="verification_tally"
     )
     count = models.PositiveBigIntegerField(default=0)
-    last_at = models.DateTimeField()
+    last_at = models.DateTimeField(null=True, blank=True)
+    # What a verification shows that does not change from one scan to the next, stored once
+    # (verification.stored_checks) with the CheckGeneration it was judged in: trusted only while
+    # that generation is current, and while the XML file's size and modification time are those
+    # it was read with.
+    generation = models.BigIntegerField(null=True, blank=True)
+    chain_broken = models.BooleanField(null=True, blank=True)
+    xml_intact = models.BooleanField(null=True, blank=True)
+    signature_valid = models.BooleanField(null=True, blank=True)
+    xml_file = models.CharField(max_length=48, blank=True, db_default="")
 
     def __str__(self) -> str:
         return f"{self.certificate_id}: {self.count}"
+
+
+class CheckGeneration(models.Model):
+    """One row: a number raised by every write that can change a stored verification verdict
+    (a certificate's status, a standard, its instruments and their certificates, a recognised
+    institute, a signing key; see verification.connect_invalidation). A stored verdict is judged
+    in one generation and read only while it is still the current one, so no scan shows a
+    verdict older than the last such write, whichever process serves it."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)

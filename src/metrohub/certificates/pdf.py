@@ -5,6 +5,8 @@ relationship Data), so one file holds both."""
 
 import functools
 import io
+import threading
+from pathlib import Path
 
 import segno
 from django.conf import settings
@@ -97,6 +99,22 @@ def _fetcher():
     return URLFetcher(allowed_protocols=["data"])
 
 
+_local = threading.local()  # fonts and a parsed sheet per thread: Pango's font map is not shared
+STYLESHEET = Path(__file__).parent / "templates" / "certificates" / "pdf.css"
+
+
+def _fonts_and_sheet():
+    """The font configuration (Pango's font map: the fonts found and loaded once) and the
+    certificate's static style sheet parsed with it, kept for every render in this thread."""
+    if not hasattr(_local, "sheet"):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        _local.fonts = FontConfiguration()
+        _local.sheet = CSS(string=STYLESHEET.read_text(encoding="utf-8"), font_config=_local.fonts)
+    return _local.fonts, _local.sheet
+
+
 def render(certificate: Certificate, *, xml: bytes, points) -> bytes:
     from weasyprint import HTML, Attachment  # slow to import; only certificates need it
 
@@ -109,5 +127,8 @@ def render(certificate: Certificate, *, xml: bytes, points) -> bytes:
         relationship="Data",
         url_fetcher=_fetcher(),
     )
+    fonts, sheet = _fonts_and_sheet()
     document = HTML(string=html, url_fetcher=_fetcher())
-    return document.write_pdf(pdf_variant="pdf/a-3b", attachments=[attachment])
+    return document.write_pdf(
+        stylesheets=[sheet], font_config=fonts, pdf_variant="pdf/a-3b", attachments=[attachment]
+    )

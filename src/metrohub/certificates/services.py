@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from metrohub.accounts.models import Role
 from metrohub.accounts.roles import assignments, holds
 from metrohub.catalogue.models import CapabilityLine  # noqa: F401  (guards read it)
-from metrohub.certificates import dcc, guards, keys, numbering, pdf
+from metrohub.certificates import dcc, guards, keys, numbering, pdf, verification
 from metrohub.certificates import points as pointlib
 from metrohub.certificates.models import (
     Certificate,
@@ -506,6 +506,7 @@ def _issue(job: Job, *, actor, on: dt.date, render_pdf: bool = True) -> Certific
             "replaces": replaced.number if replaced else None,
         },
     )
+    verification.store_at_issue(certificate)
     return certificate
 
 

@@ -5,16 +5,25 @@ It is public, so it is rate-limited (the "verification" rate of metrohub.core.ra
 every check is counted. It is also
 the platform's busiest read at national scale (one scan per instrument handed over), so it reads
 what it shows with one hand-written query and counts with one UPDATE, without building models.
+
+What does not change from one scan to the next (the XML's digest and signature checks and the
+traceability chain's verdict) is judged once and stored beside the count (VerificationTally),
+with the CheckGeneration it was judged in. Every write that can change a verdict raises the
+generation in its own transaction (connect_invalidation), so a stored verdict is trusted only
+while nothing it depends on has changed since; the certificate's own status, replacement and
+revocation are read afresh by every scan.
 """
 
 import datetime as dt
 import functools
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from metrohub.centers.models import Center
@@ -22,6 +31,7 @@ from metrohub.certificates import keys
 from metrohub.certificates.models import (
     Certificate,
     CertificateKind,
+    CheckGeneration,
     Job,
     SigningKey,
     VerificationTally,
@@ -76,6 +86,27 @@ class Record:
     def issued_on(self) -> dt.date:
         return timezone.localtime(self.issued_at).date()
 
+    @property
+    def revoked_on(self) -> dt.date | None:
+        return timezone.localtime(self.revoked_at).date() if self.revoked_at else None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The checks stored beside the count, and the generation current when they were read."""
+
+    generation: int | None
+    chain_broken: bool | None
+    xml_intact: bool | None
+    signature_valid: bool | None
+    xml_file: str
+    current: int
+
+    def fresh(self, xml_file: str) -> bool:
+        return self.generation == self.current and self.xml_file == xml_file
+
+
+_STORED = "{t}.generation, {t}.chain_broken, {t}.xml_intact, {t}.signature_valid, {t}.xml_file"
 
 _COLUMNS = (
     "c.id, c.number, c.kind, c.status, c.issued_at, c.valid_until, c.revoked_at, c.revoke_reason, "
@@ -93,11 +124,16 @@ def _tables() -> tuple[str, ...]:
     return tuple(m._meta.db_table for m in models)
 
 
+def _generation() -> str:
+    table = CheckGeneration._meta.db_table
+    return f"COALESCE((SELECT g.value FROM {table} g WHERE g.id = 1), 0)"  # noqa: S608
+
+
 def _joins() -> str:
     c, j, ce, o, k, _t = _tables()
     return (
         f"(SELECT r.number FROM {c} r WHERE r.replaces_id = c.id), "  # noqa: S608
-        f"(SELECT p.number FROM {c} p WHERE p.id = c.replaces_id) "
+        f"(SELECT p.number FROM {c} p WHERE p.id = c.replaces_id), {_generation()} "
         f"FROM {c} c JOIN {j} j ON j.id = c.job_id JOIN {ce} ce ON ce.id = c.center_id "
         f"JOIN {o} o ON o.id = c.customer_id JOIN {k} k ON k.id = c.signing_key_id "
     )
@@ -109,7 +145,8 @@ def _upsert() -> str:
     return (
         f"INSERT INTO {t} (certificate_id, count, last_at) SELECT id, 1, %s FROM {c} "  # noqa: S608
         f"WHERE token = %s ON CONFLICT (certificate_id) DO UPDATE SET count = {t}.count + 1, "
-        f"last_at = excluded.last_at RETURNING certificate_id, count"
+        f"last_at = excluded.last_at RETURNING certificate_id, count, "
+        f"{_STORED.format(t=t)}"
     )
 
 
@@ -124,7 +161,7 @@ def _sql_counting() -> str:
     """PostgreSQL: count and read in one statement (a data-modifying WITH), one round trip."""
     return (
         f"WITH counted AS ({_upsert()}) SELECT {_COLUMNS.format(count='counted.count')}, "
-        f"{_joins()} JOIN counted ON counted.certificate_id = c.id"
+        f"{_STORED.format(t='counted')}, {_joins()} JOIN counted ON counted.certificate_id = c.id"
     )
 
 
@@ -140,35 +177,56 @@ def _date(value):
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
+# Django's psycopg connections prepare nothing (prepare_threshold None); the statements below ask
+# for it explicitly, and nothing else on the connection uses server-side binding.
+_PREPARE_ON_REQUEST = 1 << 30
+
+
+@functools.cache
+def _sql_counting_async() -> str:
+    """The counting statement as its own transaction, committed without waiting for the WAL to
+    reach the disk: a scan's count is not worth a disk flush (a crash may lose the last fraction
+    of a second of counts, never corrupt them; the certificate itself is only read). The setting
+    is local to the statement's transaction: the session's stays as it was."""
+    return _sql_counting().replace(
+        " JOIN counted ON",
+        " CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) s JOIN counted ON",
+    )
+
+
 def _counted_row_postgresql(now, token):
-    """One round trip, as a prepared statement: planning seven joined tables costs more than
-    running the plan, so each connection plans it once (psycopg's server-side binding)."""
+    """One round trip: one statement, prepared once per connection with its generic plan
+    (planning seven joined tables costs several times running the plan)."""
     import psycopg
 
     connection.ensure_connection()
     raw = connection.connection
-    if connection.in_atomic_block or not raw.autocommit:
-        with psycopg.Cursor(raw) as cursor:
-            cursor.execute(_sql_counting(), [now, token], prepare=True)
-            return cursor.fetchone()
-    # A scan's count is not worth a disk flush: committed without waiting for the WAL to reach
-    # the disk (a crash may lose the last fraction of a second of counts, never corrupt them;
-    # the certificate itself is only read). The three statements travel in one pipeline.
-    with raw.pipeline(), raw.transaction(), psycopg.Cursor(raw) as cursor:
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        cursor.execute(_sql_counting(), [now, token], prepare=True)
-        row = cursor.fetchone()
-    return row
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = _PREPARE_ON_REQUEST
+        with raw.cursor() as cursor:
+            # Left to choose, PostgreSQL keeps re-planning the statement (its custom plans look
+            # cheaper); the setting touches prepared statements only, and only this one is.
+            cursor.execute("SET plan_cache_mode TO force_generic_plan")
+    outside = not connection.in_atomic_block and raw.autocommit
+    with psycopg.Cursor(raw) as cursor:
+        cursor.execute(
+            _sql_counting_async() if outside else _sql_counting(), [now, token], prepare=True
+        )
+        return cursor.fetchone()
 
 
-def lookup(token: str) -> Record | None:
-    """Count one verification and read the certificate, without building a model: one round
-    trip on PostgreSQL, an upsert and a read on SQLite (in-process, where round trips are free)."""
+def lookup(token: str) -> tuple[Record, Stored] | None:
+    """Count one verification and read the certificate with its stored checks, without building
+    a model: one round trip on PostgreSQL, an upsert and a read on SQLite (in-process, where
+    round trips are free)."""
     if not token or len(token) != TOKEN_LENGTH:
         return None
     now = timezone.now()
     if connection.vendor == "postgresql":
         row = _counted_row_postgresql(now, token)
+        if row is None:
+            return None
+        values, stored, tail = list(row[:26]), row[26:31], row[31:]
     else:
         with connection.cursor() as cursor:
             cursor.execute(_upsert(), [now, token])
@@ -177,13 +235,13 @@ def lookup(token: str) -> Record | None:
                 return None
             cursor.execute(_sql(), [token])
             row = cursor.fetchone()
-            row = row and (*row[:13], counted[1], *row[14:])
-    if row is None:
-        return None
-    values = list(row)
+        if row is None:
+            return None
+        values, stored, tail = list(row[:26]), counted[2:7], row[26:]
+        values[13] = counted[1]
     values[4], values[6] = _aware(values[4]), _aware(values[6])
     values[5], values[25] = _date(values[5]), _date(values[25])
-    return Record(*values)
+    return Record(*values, *tail[:2]), Stored(*stored, current=tail[2])
 
 
 @dataclass(frozen=True)
@@ -191,33 +249,92 @@ class Check:
     record: Record
     xml_intact: bool  # the stored XML still has the digest recorded at issue
     signature_valid: bool
+    chain_broken: bool = False  # on the date of measurement (metrohub.traceability.chain)
 
     @property
     def status(self) -> str:
         return self.record.status
 
 
-def _read(name: str) -> bytes:
-    return (Path(settings.MEDIA_ROOT) / name).read_bytes()
+def _path(name: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / name
+
+
+def _file_id(name: str) -> str:
+    """The XML file's size and modification time: a stored check is of these bytes only."""
+    try:
+        stat = os.stat(_path(name))
+    except (OSError, ValueError):
+        return ""
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def check(token: str) -> Check | None:
-    """Look the token up, count the verification, verify the stored XML's signature."""
-    record = lookup(token)
-    if record is None:
+    """Look the token up, count the verification; the checks as stored, or judged now (the XML
+    read and its digest and signature verified, the chain walked) and stored."""
+    found = lookup(token)
+    if found is None:
         return None
+    record, stored = found
     if not record.pdf_sha256:
         # A demo certificate, issued without its PDF: render it now so its digest can be shown.
         from metrohub.certificates.services import ensure_pdf
 
         ensure_pdf(Certificate.objects.get(pk=record.id))
         record = Record(**{**record.__dict__, **_pdf_of(record.id)})
+    file_id = _file_id(record.xml)
+    if stored.fresh(file_id):
+        return Check(record, stored.xml_intact, stored.signature_valid, stored.chain_broken)
+    found = judge(record)
+    store(record.id, found, generation=stored.current, xml_file=file_id)
+    return found
+
+
+def judge(record: Record) -> Check:
+    """The checks that do not change from scan to scan, judged now."""
+    from metrohub.traceability.chain import broken_on_its_date
+
+    broken = broken_on_its_date(record.id)
     try:
-        xml = _read(record.xml)
+        xml = _path(record.xml).read_bytes()
     except (OSError, ValueError):
-        return Check(record, False, False)
+        return Check(record, False, False, broken)
     intact = hashlib.sha256(xml).hexdigest() == record.xml_sha256
-    return Check(record, intact, intact and _verifies(record, xml))
+    return Check(record, intact, intact and _verifies(record, xml), broken)
+
+
+def store(certificate_id: int, found: Check, *, generation: int, xml_file: str) -> None:
+    """Keep the checks with the generation read before they were judged: a write committed
+    meanwhile has raised it, so what was judged on older records is never trusted."""
+    VerificationTally.objects.filter(certificate_id=certificate_id).update(
+        generation=generation,
+        chain_broken=found.chain_broken,
+        xml_intact=found.xml_intact,
+        signature_valid=found.signature_valid,
+        xml_file=xml_file,
+    )
+
+
+def store_at_issue(certificate: Certificate) -> None:
+    """Judge a new certificate's checks at issue, so that even its first scan reads them."""
+    generation = current_generation()
+    VerificationTally.objects.create(certificate=certificate, count=0)
+    record = lookup_quietly(certificate.pk)
+    store(certificate.pk, judge(record), generation=generation, xml_file=_file_id(record.xml))
+
+
+def lookup_quietly(certificate_id: int) -> Record:
+    """The record a scan would show, read without counting it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql().replace("c.token = %s", "c.id = %s"), [certificate_id])
+        row = list(cursor.fetchone())
+    row[4], row[6] = _aware(row[4]), _aware(row[6])
+    row[5], row[25] = _date(row[5]), _date(row[25])
+    return Record(*row[:28])
+
+
+def current_generation() -> int:
+    return CheckGeneration.objects.filter(pk=1).values_list("value", flat=True).first() or 0
 
 
 def _pdf_of(pk: int) -> dict:
@@ -227,3 +344,60 @@ def _pdf_of(pk: int) -> dict:
 def _verifies(record: Record, xml: bytes) -> bool:
     key = SigningKey(key_id=record.key_id, public_key=record.public_key)
     return keys.verify(key, xml, record.signature)
+
+
+# ---------------------------------------------------------------- invalidation of stored checks
+
+
+def raise_generation(using: str = "default") -> None:
+    """Make every stored check stale: part of the writer's transaction, so the new generation
+    is seen exactly when the write is."""
+    table = CheckGeneration._meta.db_table
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (id, value) VALUES (1, 1) "  # noqa: S608
+            f"ON CONFLICT (id) DO UPDATE SET value = {table}.value + 1"
+        )
+
+
+# Saves that change nothing a verdict reads (the daily reminders' bookkeeping, a PDF rendered).
+_IRRELEVANT = {frozenset({"reminders_sent"}), frozenset({"pdf", "pdf_sha256"})}
+
+
+def _on_save(sender, instance, created=False, update_fields=None, using="default", **_):
+    if update_fields is not None and frozenset(update_fields) in _IRRELEVANT:
+        return
+    if sender is Certificate and created:
+        return  # a new certificate changes no other's chain until a record links it (a save)
+    raise_generation(using)
+
+
+def _on_delete(sender, instance, using="default", **_):
+    raise_generation(using)
+
+
+def _on_standards(sender, instance, action, using="default", **_):
+    # a draft's standards change nothing judged yet; an issued job's (or a standard's jobs) may
+    if (
+        action.startswith("post_")
+        and getattr(instance, "state", Job.State.ISSUED) == Job.State.ISSUED
+    ):
+        raise_generation(using)
+
+
+def connect_invalidation() -> None:
+    """Every model a stored check reads, raising the generation when written."""
+    from django.apps import apps
+
+    for label in (
+        "certificates.Certificate",
+        "certificates.SigningKey",
+        "standards.MeasurementStandard",
+        "standards.StandardInstrument",
+        "standards.InstrumentCertificate",
+        "traceability.RecognisedInstitute",
+    ):
+        model = apps.get_model(label)
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"checks-save-{label}")
+        post_delete.connect(_on_delete, sender=model, dispatch_uid=f"checks-delete-{label}")
+    m2m_changed.connect(_on_standards, sender=Job.standards.through, dispatch_uid="checks-m2m")

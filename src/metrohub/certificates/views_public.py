@@ -1,16 +1,39 @@
 """The public verification page (/verify/<token>): no login, rate-limited, counted. A light page
 of its own (no navigation): it is what a QR code opens on a phone, and the platform's busiest
-public read."""
+public read.
 
+Rendering the template costs more than the whole check once its verdicts are stored, so the page
+is rendered once per language and shape (which values are empty, which status) with a marker in
+place of every value, and each scan fills the markers in: the template stays the one source of
+the page, and tests compare the two renders."""
+
+import re
+from types import SimpleNamespace
+
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.template import Context, engines
+from django.template.base import render_value_in_context
+from django.utils.html import escape
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from metrohub.certificates import verification
 from metrohub.certificates.pdf import TITLES
 from metrohub.core.ratelimit import rate_limited
-from metrohub.traceability.chain import broken_on_its_date
+
+TEMPLATE = "certificates/verify.html"
+# What the template reads of a record; status is compared (==), so it is part of the shape.
+RECORD = (
+    "number", "status_label", "center", "customer", "instrument_name", "instrument_model",
+    "serial_number", "manufacturer", "method_code", "method_title", "measured_on", "issued_on",
+    "valid_until", "replaces", "replaced_by", "revoked_at", "revoked_on", "revoke_reason",
+    "pdf_sha256", "xml_sha256", "key_id", "verification_count",
+)  # fmt: skip
+_MARK = re.compile("\ue000(\\d+)\ue001")  # private-use characters: no value holds them
+_SKELETONS: dict[tuple, str] = {}
+_MAX_SKELETONS = 1024
 
 
 def render(request, name: str, context: dict, status: int = 200) -> HttpResponse:
@@ -21,20 +44,61 @@ def render(request, name: str, context: dict, status: int = 200) -> HttpResponse
     return HttpResponse(template.render(context), status=status)
 
 
+def context_of(found: verification.Check) -> dict:
+    record = found.record
+    return {
+        "check": found,
+        "record": record,
+        "title": TITLES[record.kind][0],
+        "chain_broken": found.chain_broken,
+    }
+
+
 @never_cache
 @rate_limited("verification")
 def verify(request, token: str):
     found = verification.check(token)
     if found is None:
         raise Http404
+    return HttpResponse(page(request, found))
+
+
+def page(request, found: verification.Check) -> str:
+    """The page as render() makes it, from the skeleton of its shape with the values filled in."""
+    values: list = []
+
+    def slot(value):
+        if not value:  # an empty value stays itself: the template tests it, or shows a default
+            return value
+        values.append(value)
+        return f"\ue000{len(values) - 1}\ue001"
+
     record = found.record
-    return render(
-        request,
-        "certificates/verify.html",
-        {
-            "check": found,
-            "record": record,
-            "title": TITLES[record.kind][0],
-            "chain_broken": broken_on_its_date(record.id),
-        },
-    )
+    shown = SimpleNamespace(status=record.status, **{n: slot(getattr(record, n)) for n in RECORD})
+    context = {
+        "check": SimpleNamespace(signature_valid=slot(found.signature_valid)),
+        "record": shown,
+        "title": slot(TITLES[record.kind][0]),
+        "chain_broken": slot(found.chain_broken),
+        "request": SimpleNamespace(path=slot(request.path)),
+        "csrf_token": slot(get_token(request)),
+    }
+    shape = (get_language(), record.status, *(v if not v else True for v in _leaves(context)))
+    skeleton = _SKELETONS.get(shape)
+    if skeleton is None or settings.DEBUG:
+        skeleton = engines["django"].engine.get_template(TEMPLATE).render(Context(context))
+        if len(_SKELETONS) < _MAX_SKELETONS:
+            _SKELETONS[shape] = skeleton
+    plain = Context()
+
+    def shown(match) -> str:
+        value = values[int(match[1])]
+        # a plain string only needs escaping; dates, numbers and lazy labels go the template's way
+        return escape(value) if type(value) is str else render_value_in_context(value, plain)
+
+    return _MARK.sub(shown, skeleton)
+
+
+def _leaves(context: dict):
+    for value in context.values():
+        yield from vars(value).values() if isinstance(value, SimpleNamespace) else (value,)

@@ -253,19 +253,11 @@ def of_standard(standard: MeasurementStandard, on: dt.date) -> Chain:
     return walk.chain
 
 
-BROKEN_CACHE_SECONDS = 600
-
-
 def broken_on_its_date(certificate_id: int) -> bool:
     """Whether the chain of a certificate was broken on its measurement date (verification).
 
-    The public verification is the busiest read at national scale and the walk costs a query per
-    level, so its answer is kept for ten minutes: a link revoked since shows within that time."""
-    from django.core.cache import cache
-
-    def verdict() -> bool:
-        walk = _Walk(details=False)
-        walk.certificate(_certificate(certificate_id), 0, None)
-        return walk.chain.broken
-
-    return cache.get_or_set(f"chain-broken:{certificate_id}", verdict, BROKEN_CACHE_SECONDS)
+    The public verification stores this verdict and walks again only after a write that can
+    change it (metrohub.certificates.verification), so it is judged afresh here every time."""
+    walk = _Walk(details=False)
+    walk.certificate(_certificate(certificate_id), 0, None)
+    return walk.chain.broken
