@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0002_initial'),
+        ('certificates', '0003_newest_first_indexes'),
     ]
 
     operations = [
