@@ -82,6 +82,10 @@ REPORT = {
         "awards": 1,
         "national_collection_cases": 0,
         "alliance_activities": 2,
+        "shared_bookings": 12,
+        "shared_hours_used": 30,
+        "shared_organisations": 5,
+        "shared_fees": 2400,
     },
     "typical_cases": [
         {
@@ -94,6 +98,52 @@ REPORT = {
         }
     ],
 }
+
+
+def test_the_report_reads_the_years_use_of_shared_equipment(hubei, world, today):
+    """Bookings that count as use in 2023 (confirmed; cancelled late, whose fee stands) of the
+    center's shared equipment: how many, hours used, by how many organisations, fees — not a
+    refused booking, nor one of 2024, nor another center's."""
+    from zoneinfo import ZoneInfo
+
+    from metrohub.annualreports.services import known_figures
+    from metrohub.sharing.models import Booking, Resource
+
+    zone = ZoneInfo("Asia/Shanghai")
+    call_command("remind", "--on", "2023-12-01", stdout=io.StringIO())
+    case = Case.objects.get(kind="annual_report", center=hubei.center)
+    user = world["users"]["industry_user"]
+    firms = [world["organisations"][k] for k in ("hb-optics", "hb-hbmi")]
+
+    def resource(center):
+        return Resource.objects.create(
+            center=center, owner=hubei.applicant, kind="instrument", name="光谱分析仪"
+        )
+
+    mine, other = resource(hubei.center), resource(world["centers"]["HB-OPTO"])
+
+    def book(res, start, hours, status, fee, used, firm=None, late=False):
+        starts = dt.datetime(*start, tzinfo=zone)
+        Booking.objects.create(
+            resource=res, requester=user, organisation=firm, starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=hours), purpose="测试", status=status,
+            fee=fee, used_hours=used, late_cancellation=late,
+        )  # fmt: skip
+
+    book(mine, (2023, 1, 1, 0, 30), 3, "confirmed", "300.00", "2.50", firms[0])  # 1 Jan, local
+    book(mine, (2023, 6, 5, 9), 4, "confirmed", "400.40", "4.00", firms[1])
+    book(mine, (2023, 7, 5, 9), 2, "cancelled", "200.00", None, firms[1], late=True)
+    book(mine, (2023, 8, 5, 9), 2, "confirmed", "100.00", "1.25")  # a person, no organisation
+    book(mine, (2023, 9, 5, 9), 2, "refused", None, None, firms[0])
+    book(mine, (2024, 1, 2, 9), 2, "confirmed", "999.00", "2.00", firms[0])
+    book(other, (2023, 6, 6, 9), 2, "confirmed", "888.00", "2.00", firms[0])
+    figures = known_figures(case)
+    assert {k: v for k, v in figures.items() if k.startswith("shared_")} == {
+        "shared_bookings": 4,
+        "shared_hours_used": 8,  # 2.5 + 4 + 1.25 = 7.75
+        "shared_organisations": 2,
+        "shared_fees": 1000,  # 300 + 400.40 + 200 + 100 = 1000.40
+    }
 
 
 def test_an_annual_report_from_opening_to_acceptance(hubei, client, world, today):

@@ -12,6 +12,7 @@ confirmation.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -44,6 +45,11 @@ FIGURES = (
     ("awards", gettext_lazy("awards and excellent cases")),
     ("national_collection_cases", gettext_lazy("results in national collections")),
     ("alliance_activities", gettext_lazy("alliance activities")),
+    # open sharing (Shanghai 四(三)): the use of the center's shared equipment, by whom, its fees
+    ("shared_bookings", gettext_lazy("bookings of shared equipment")),
+    ("shared_hours_used", gettext_lazy("hours of shared equipment used")),
+    ("shared_organisations", gettext_lazy("organisations that used shared equipment")),
+    ("shared_fees", gettext_lazy("fees for shared equipment (yuan)")),
 )
 FIGURE_CODES = tuple(code for code, _label in FIGURES)
 #: (code, label, max length): one typical case (典型案例, Shanghai 五(二))
@@ -78,10 +84,12 @@ def needs_typical_cases(case: Case) -> bool:
 
 
 def known_figures(case: Case) -> dict[str, int]:
-    """What the platform knows of the center's year: lines, certificates, alliance activities."""
+    """What the platform knows of the center's year: lines, certificates, alliance activities,
+    the use of its shared equipment (hours and fees rounded to whole numbers)."""
     from metrohub.alliances.models import Activity
     from metrohub.catalogue.models import CapabilityLine
     from metrohub.certificates.models import Certificate, CertificateKind
+    from metrohub.sharing.services import usage_statistics
 
     year, center = report_year(case), case.center
     if center is None:
@@ -96,6 +104,7 @@ def known_figures(case: Case) -> dict[str, int]:
         "calibrations": (CertificateKind.CALIBRATION_CERTIFICATE,),
         "tests": (CertificateKind.TEST_REPORT, CertificateKind.MEASUREMENT_REPORT),
     }
+    usage = usage_statistics(year=year, center=center)
     return {
         "capability_lines_total": lines.count(),
         "capability_lines_added": lines.filter(published_on__year=year).count(),
@@ -103,6 +112,12 @@ def known_figures(case: Case) -> dict[str, int]:
         "alliance_activities": Activity.objects.filter(
             alliance__center=center, held_on__year=year
         ).count(),
+        "shared_bookings": usage.total.bookings,
+        "shared_hours_used": int(
+            Decimal(str(usage.total.used_hours)).to_integral_value(ROUND_HALF_UP)
+        ),
+        "shared_organisations": sum(1 for row in usage.by_organisation if row.key is not None),
+        "shared_fees": int(usage.total.fees.to_integral_value(ROUND_HALF_UP)),
     }
 
 

@@ -86,6 +86,10 @@ FIGURES = {
         "awards": 1,
         "national_collection_cases": 1,
         "alliance_activities": 2,
+        "shared_bookings": 64,
+        "shared_hours_used": 410,
+        "shared_organisations": 17,
+        "shared_fees": 52800,
     },
     2025: {
         "capability_lines_total": 58,
@@ -99,6 +103,10 @@ FIGURES = {
         "awards": 2,
         "national_collection_cases": 1,
         "alliance_activities": 3,
+        "shared_bookings": 88,
+        "shared_hours_used": 575,
+        "shared_organisations": 23,
+        "shared_fees": 71400,
     },
 }
 TYPICAL_CASE = {
