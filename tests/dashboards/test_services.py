@@ -79,8 +79,9 @@ def test_programme_regulator_counts_its_programme_only(programme):
         "open": live.count(),
         "due_soon": soon.count(),
         "overdue": overdue,
+        "late": 0,
     }
-    assert figures(got["obligations"]) == {"open": 12, "due_soon": 6, "overdue": 6}
+    assert figures(got["obligations"]) == {"open": 12, "due_soon": 6, "overdue": 6, "late": 0}
     assert len(got["obligations"]["items"]) == overdue
     assert all(
         i["overdue"] and i["due_label"] == "2025年6月11日" for i in got["obligations"]["items"]
@@ -118,13 +119,45 @@ def test_programme_regulator_counts_its_programme_only(programme):
     assert trends["2025"] == [0, 0, 6, 0]
 
 
+def test_an_obligation_met_late_is_counted_late_and_one_met_on_time_is_not(programme):
+    """Each place's case has a supplement period overdue since 11 June and one due on 26 June:
+    both met on 16 June, the first late, the second on time."""
+    from metrohub.cases.services.obligations import close
+
+    fill(programme, 1)
+    yubei = Obligation.objects.get(case__district__name="渝北区", deadline__due__lt=TODAY)
+    assert close(yubei.case, ["supplement_period"], TODAY) == ["supplement_period"] * 2
+    assert sorted(yubei.case.obligations.values_list("state", flat=True)) == ["late", "met"]
+    # the Chongqing regulator: Jiangbei's two still open (one overdue), Yubei's one late
+    got = panels(programme["users"]["regulator"], "programme_regulator")
+    assert figures(got["obligations"]) == {"open": 2, "due_soon": 1, "overdue": 1, "late": 1}
+    assert [f["label"] for f in got["obligations"]["figures"]] == [
+        "未完成职责",
+        "30日内到期",
+        "已逾期",
+        "逾期履行",
+    ]
+    # the districts see their own: Jiangbei none late, Yubei its one
+    jiangbei = panels(programme["users"]["jiangbei"], "district_regulator")
+    assert figures(jiangbei["obligations"])["late"] == 0
+    assert figures(panels(programme["users"]["yubei"], "district_regulator")["obligations"]) == {
+        "open": 0,
+        "due_soon": 0,
+        "overdue": 0,
+        "late": 1,
+    }
+    # Hubei's regulator counts nothing of Chongqing's
+    hubei = panels(programme["users"]["hb_regulator"], "programme_regulator")
+    assert figures(hubei["obligations"])["late"] == 0
+
+
 def test_a_district_regulator_never_sees_another_districts_numbers(programme):
     fill(programme, 3)
     got = panels(programme["users"]["yubei"], "district_regulator")
     yubei = Center.objects.filter(jurisdiction__name="渝北区")
     assert table(got["centers_by_region"]) == {"渝北区": [yubei.count()]}
     assert sum(r[1] for r in got["centers_by_status"]["rows"]) == 3
-    assert figures(got["obligations"]) == {"open": 6, "due_soon": 3, "overdue": 3}
+    assert figures(got["obligations"]) == {"open": 6, "due_soon": 3, "overdue": 3, "late": 0}
     assert table(got["certificates_by_year"]) == {"2024": [3], "2025": [3]}
     assert table(got["alliance_activities"]) == {"2024": [3]}
     assert table(got["cases_by_stage"]) == {"形式审查": [3]}

@@ -101,6 +101,23 @@ def test_regulator_home_tables_hold_the_numbers(filled):
     assert overdue.groups() == ("已逾期", str(late.count()))
 
 
+def test_regulator_home_and_api_show_the_obligations_met_late(programme):
+    from metrohub.cases.models import Obligation
+    from metrohub.cases.services.obligations import close
+    from tests.dashboards.conftest import TODAY
+
+    fill(programme, 1)
+    case = Obligation.objects.get(case__district__name="渝北区", deadline__due__lt=TODAY).case
+    close(case, ["supplement_period"], TODAY)  # one met 5 days late, one 10 days early
+    user = programme["users"]["regulator"]
+    html = client(user).get("/", **ZH).content.decode()
+    late = re.search(r'data-testid="figure-obligations-late"><dt>([^<]*)</dt><dd>(\d+)</dd>', html)
+    assert late.groups() == ("逾期履行", "1")
+    body = client(user).get("/api/v1/dashboard", **ZH).json()
+    (panel,) = [p for p in body["sections"][0]["panels"] if p["key"] == "obligations"]
+    assert {f["key"]: f["value"] for f in panel["figures"]}["late"] == 1
+
+
 def test_home_query_count_does_not_grow(programme):
     from metrohub.accounts.roles import forget
 

@@ -95,19 +95,24 @@ def duties(viewer) -> Block:
 
 @panel("obligations", gettext_lazy("Obligations due and overdue"), roles=REGULATORS, order=20)
 def obligations(viewer) -> Block:
-    """Counts across the area: open, due within 30 days, overdue; and the overdue ones listed."""
+    """Counts across the area: open, due within 30 days, overdue, and met after their due date
+    (late: fulfilled, but not on time); and the overdue ones listed."""
+    from metrohub.cases.models import Obligation
+
     live = live_obligations(viewer)
     today = viewer.today
-    counts = live.aggregate(
-        open=Count("pk"),
+    is_live = Q(state__in=(Obligation.State.OPEN, Obligation.State.OVERDUE))
+    # one query for the four figures: every obligation of the area, each counted where it belongs
+    counts = Obligation.objects.filter(case__in=viewer.cases().values("pk")).aggregate(
+        open=Count("pk", filter=is_live),
         soon=Count(
             "pk",
-            filter=Q(
-                deadline__due__gte=today, deadline__due__lte=today + dt.timedelta(DUE_SOON_DAYS)
-            )
+            filter=is_live
+            & Q(deadline__due__gte=today, deadline__due__lte=today + dt.timedelta(DUE_SOON_DAYS))
             & ~overdue_q(today),
         ),
         overdue=Count("pk", filter=overdue_q(today)),
+        late=Count("pk", filter=Q(state=Obligation.State.LATE)),
     )
     block = _obligation_block(
         live.filter(overdue_q(today)), viewer, gettext_lazy("No obligation is overdue.")
@@ -117,6 +122,7 @@ def obligations(viewer) -> Block:
         {"key": "open", "label": _("Open obligations"), "value": counts["open"]},
         {"key": "due_soon", "label": _("Due within 30 days"), "value": counts["soon"]},
         {"key": "overdue", "label": _("Overdue"), "value": counts["overdue"]},
+        {"key": "late", "label": _("Met late"), "value": counts["late"]},
     ]
     return block
 
