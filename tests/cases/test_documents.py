@@ -171,6 +171,7 @@ def test_a_rectification_order_prints_with_its_score_and_defects(world, client_f
             "（无文号）",  # the pack numbers no rectification order
             "关于重庆市整改示例产业计量测试中心限期整改的通知",
             "重庆示例汽车零部件有限公司：",
+            "重庆示例汽车零部件有限公司报送的重庆市整改示例产业计量测试中心验收申请材料收悉。"
             "根据《重庆市市级产业计量测试中心管理办法（修订）》解读三(三)的规定，经审查，现决定如下：",
             "重庆市整改示例产业计量测试中心须按下列事项限期整改，整改完成后申请再考核：",
             f"现场考核专家组评分为{score.score}分（第1轮）。",
@@ -279,6 +280,7 @@ def test_an_establishment_and_its_five_year_confirmation_print_numbered(world, c
             "特此确认。",
         ),
     )
+    assert "收悉" not in text  # a review's confirmation answers no application
     assert confirmed.document_number != established.document_number
     assert f"{_chinese(confirmed.document_date)}印发" in text and "（印章）" in text
     # both are published with the registry, served as stored
@@ -304,8 +306,8 @@ def test_a_revocation_prints_numbered_and_is_published(world, client_for, client
             "上海市市场监督管理局文件",
             decision.document_number,
             "关于撤销上海市撤销示例产业计量测试中心资格的决定",
-            "上海示例集成电路有限公司：",
-            "根据《上海市产业计量测试中心建设工作指引》五(三)的规定，经审查，现决定如下：",
+            # a revocation answers no application: it opens with its basis
+            "上海示例集成电路有限公司：根据《上海市产业计量测试中心建设工作指引》五(三)的规定，经审查，现决定如下：",
             "决定撤销上海市撤销示例产业计量测试中心资格。",
             "特此决定。",
         ),

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from metrohub.cases.models import Decision
+from metrohub.cases.models import Case, Decision
 from metrohub.eventlog.services import append_event
 
 #: Kinds of decision published with the registry (the others reach only the parties).
@@ -77,6 +77,25 @@ def chinese_date(day) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+#: what a decision answers, where it answers an application of the establishment procedure
+ANSWERS = {
+    Decision.Kind.APPROVAL_TO_BUILD: "筹建申请",
+    Decision.Kind.REFUSAL: "筹建申请",
+    Decision.Kind.ESTABLISHMENT: "验收申请",
+    Decision.Kind.RECTIFICATION: "验收申请",
+    Decision.Kind.FAILURE: "验收申请",
+}
+
+
+def _received(decision: Decision, applicant: str, name: str) -> str:
+    """The opening "…报送的…申请材料收悉。" of a decision that answers an application; a
+    revocation, a review's confirmation or a decision of a later procedure answers none."""
+    answers = ANSWERS.get(decision.kind)
+    if answers is None or decision.case.kind != Case.ESTABLISHMENT:
+        return ""
+    return f"{applicant}报送的{name}{answers}材料收悉。"
+
+
 def decision_context(decision: Decision) -> dict:
     case = decision.case
     pack = case.pack
@@ -89,8 +108,13 @@ def decision_context(decision: Decision) -> dict:
         else f"根据《{pack.pack.title_zh}》"
     )
     scores = list(case.scores.order_by("round"))
+    verb = (
+        "批复"
+        if decision.kind in (Decision.Kind.APPROVAL_TO_BUILD, Decision.Kind.ESTABLISHMENT)
+        else "决定"
+    )
     paragraphs = [
-        f"{case.applicant.name}报送的{name}申请材料收悉。{basis}，经审查，现{'批复' if decision.kind in (Decision.Kind.APPROVAL_TO_BUILD, Decision.Kind.ESTABLISHMENT) else '决定'}如下：",
+        f"{_received(decision, case.applicant.name, name)}{basis}，经审查，现{verb}如下：",
         OPERATIVE[decision.kind].format(name=name),
     ]
     if scores and decision.kind in (
