@@ -2,6 +2,11 @@
 refusal, cancellation under the resource's policy, reminders and usage statistics."""
 
 import datetime as dt
+import hashlib
+import io
+import pathlib
+import struct
+import zlib
 from decimal import Decimal
 
 import pytest
@@ -205,3 +210,70 @@ def test_reminders_go_to_both_sides_once(resource, director, user_for, settings)
     assert (
         mail.outbox[0].subject == "【计量中心平台】明天：半导体参数分析仪，2026年6月3日 09:00–11:00"
     )
+
+
+def png(width=4, height=3) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def bomb_png(side=40_000) -> bytes:
+    """A PNG of a few kilobytes declaring a side×side grey canvas: its data inflates to ~1.6 GB."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    data = zlib.compress(b"\x00" * (side + 1) * 64, 9)  # the first rows; the rest is the claim
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
+
+
+def stored_files(root) -> list:
+    return [p for p in pathlib.Path(root).rglob("*") if p.is_file()]
+
+
+def test_a_photo_is_stored_with_its_digest_and_read_back(resource, director, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    content = png()
+    photo = services.add_photo(
+        actor=director, resource=resource, content=content, filename="C:\\照片\\前面板.png"
+    )
+    assert (photo.filename, photo.content_type, photo.size) == (
+        "前面板.png",
+        "image/png",
+        len(content),
+    )
+    assert photo.sha256 == hashlib.sha256(content).hexdigest()
+    with photo.file.open("rb") as stored:
+        assert stored.read() == content
+    assert Event.objects.filter(subject=resource.subject, action="resource.photo").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+            "不接受该类型的文件。可接受：PNG图片、JPEG图片、GIF图片、WebP图片。",
+        ),
+        (None, "图片尺寸过大：最多50百万像素。"),
+    ],
+    ids=["pdf-renamed-png", "decompression-bomb"],
+)
+def test_a_photo_that_is_not_a_showable_image_is_refused_and_nothing_is_stored(
+    resource, director, settings, tmp_path, content, message
+):
+    settings.MEDIA_ROOT = tmp_path
+    content = content or bomb_png()
+    assert len(content) < 10_000
+    with pytest.raises(ValidationError) as refused:
+        services.add_photo(actor=director, resource=resource, content=content, filename="照片.png")
+    assert refused.value.message_dict == {"photo": [message]}
+    assert resource.photos.count() == 0 and stored_files(tmp_path) == []
+    assert not Event.objects.filter(subject=resource.subject, action="resource.photo").exists()

@@ -171,3 +171,30 @@ def test_booking_page_actions_refuse_cancel_and_record_use(client_for, resource,
     page = person.get(f"/sharing/bookings/{third.pk}/").content.decode()
     assert "1.50 小时" in page and "4 个样品" in page
     assert center.post(f"/sharing/bookings/{third.pk}/nope/").status_code == 404
+
+
+def test_a_photo_uploaded_on_its_page_is_shown_and_a_pdf_renamed_png_is_refused(
+    client_for, resource, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_services import png
+
+    settings.MEDIA_ROOT = tmp_path
+    manager = client_for("sh_simt_director")
+    url = f"/sharing/resources/{resource.pk}/photos/"
+    pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    refused = manager.post(url, {"photo": SimpleUploadedFile("前面板.png", pdf, "image/png")})
+    message = "不接受该类型的文件。可接受：PNG图片、JPEG图片、GIF图片、WebP图片。"
+    assert refused.status_code == 200
+    assert refused.context["form"].errors == {"photo": [message]}
+    assert message in refused.content.decode() and resource.photos.count() == 0
+    content = png()
+    upload = SimpleUploadedFile("前面板.png", content, "image/png")
+    saved = manager.post(url, {"photo": upload, "caption": "仪器前面板"})
+    assert saved.status_code == 302 and saved["Location"] == f"/sharing/resources/{resource.pk}/"
+    photo = resource.photos.get()
+    page = client_for("anonymous").get(f"/sharing/resources/{resource.pk}/").content.decode()
+    assert f'<img src="/sharing/photos/{photo.pk}/" alt="仪器前面板">' in page
+    shown = client_for("anonymous").get(f"/sharing/photos/{photo.pk}/")
+    assert shown["Content-Type"] == "image/png" and b"".join(shown.streaming_content) == content
