@@ -277,3 +277,61 @@ def test_a_photo_that_is_not_a_showable_image_is_refused_and_nothing_is_stored(
     assert refused.value.message_dict == {"photo": [message]}
     assert resource.photos.count() == 0 and stored_files(tmp_path) == []
     assert not Event.objects.filter(subject=resource.subject, action="resource.photo").exists()
+
+
+def member_resource(center, director, world):
+    """A test site owned by sh-bio, an active member of the alliance the center leads."""
+    alliance = alliances.found_alliance(
+        actor=director, center=center, name="共享测试产业计量测试联盟"
+    )
+    alliances.add_member(
+        actor=director,
+        alliance=alliance,
+        organisation=world["organisations"]["sh-bio"],
+        position="upstream",
+    )
+    return services.create_resource(
+        actor=director,
+        center=center,
+        owner=world["organisations"]["sh-bio"],
+        kind="test_site",
+        name="生物安全二级实验室",
+        hourly_fee="80",
+        approval_required=False,
+        lead_time_hours=0,
+        max_hours=8,
+        closed_on_holidays=False,
+        opening_hours=[(d, "09:00", "17:00") for d in range(7)],
+    )
+
+
+def test_a_members_resource_is_offered_through_the_center_booked_and_counted_for_it(
+    center, director, user_for, world, clock
+):
+    # an organisation that is not a member cannot be named owner
+    with pytest.raises(ValidationError) as refused:
+        services.create_resource(
+            actor=director,
+            center=center,
+            owner=world["organisations"]["sh-bio"],
+            kind="instrument",
+            name="液相色谱仪",
+        )
+    assert refused.value.message_dict == {"owner": ["所属单位必须是中心本身或其联盟成员单位。"]}
+    resource = member_resource(center, director, world)
+    assert (resource.center, resource.owner.name) == (center, "上海示例生物医药研究所")
+    booking = book(resource, user_for("industry"), at(3, 9), at(3, 12))
+    assert (booking.status, booking.fee, booking.organisation.name) == (
+        "confirmed",
+        Decimal("240.00"),
+        "上海示例集成电路有限公司",
+    )
+    usage = services.usage_statistics(year=2026, center=center)
+    assert (usage.total.bookings, usage.total.booked_hours, usage.total.fees) == (
+        1,
+        3.0,
+        Decimal("240.00"),
+    )
+    assert [(r.label, r.bookings) for r in usage.by_resource] == [("生物安全二级实验室", 1)]
+    host = services.usage_statistics(year=2026, center=world["centers"]["SH-IC"])
+    assert "生物安全二级实验室" not in [r.label for r in host.by_resource]

@@ -198,3 +198,29 @@ def test_a_photo_uploaded_on_its_page_is_shown_and_a_pdf_renamed_png_is_refused(
     assert f'<img src="/sharing/photos/{photo.pk}/" alt="仪器前面板">' in page
     shown = client_for("anonymous").get(f"/sharing/photos/{photo.pk}/")
     assert shown["Content-Type"] == "image/png" and b"".join(shown.streaming_content) == content
+
+
+def test_a_members_resource_is_listed_with_its_owner_and_bookable_on_its_page(
+    client_for, center, director, world, clock
+):
+    from .test_services import member_resource
+
+    resource = member_resource(center, director, world)
+    listing = client_for("anonymous").get("/sharing/", {"q": "生物安全二级实验室"}).content.decode()
+    row = listing[listing.index(f'href="/sharing/resources/{resource.pk}/"') :]
+    row = row[: row.index("</tr>")]
+    assert "上海市共享测试产业计量测试中心</a><br><small>上海示例生物医药研究所</small>" in row
+    page = client_for("industry").get(f"/sharing/resources/{resource.pk}/").content.decode()
+    assert "<dd>上海示例生物医药研究所</dd>" in page
+    assert f'href="/sharing/resources/{resource.pk}/book/" data-testid="book"' in page
+    booked = client_for("industry").post(
+        f"/sharing/resources/{resource.pk}/book/",
+        {"date": "2026-06-03", "start": "09:00", "end": "11:00", "purpose": "细胞培养环境测试"},
+    )
+    booking = resource.bookings.get()
+    assert booked.status_code == 302 and booked["Location"] == f"/sharing/bookings/{booking.pk}/"
+    assert (booking.status, booking.organisation.name) == ("confirmed", "上海示例集成电路有限公司")
+    usage = client_for("sh_simt_director").get(f"/sharing/centers/{center.code}/usage/?year=2026")
+    assert [(r.label, r.bookings, r.booked_hours) for r in usage.context["usage"].by_resource] == [
+        ("生物安全二级实验室", 1, 2.0)
+    ]
