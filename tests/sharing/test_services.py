@@ -335,3 +335,21 @@ def test_a_members_resource_is_offered_through_the_center_booked_and_counted_for
     assert [(r.label, r.bookings) for r in usage.by_resource] == [("生物安全二级实验室", 1)]
     host = services.usage_statistics(year=2026, center=world["centers"]["SH-IC"])
     assert "生物安全二级实验室" not in [r.label for r in host.by_resource]
+
+
+def test_approved_organisations_only(resource, director, user_for, world):
+    services.update_resource(
+        actor=director,
+        resource=resource,
+        audience="approved",
+        approved_organisation_ids=[world["organisations"]["cq-auto"].pk],
+    )
+    with pytest.raises(PermissionDenied) as refused:
+        book(resource, user_for("industry"), at(3, 9), at(3, 10))  # sh-ic: not approved
+    assert str(refused.value) == "该资源仅限以下对象预约：经批准的单位。"
+    assert not resource.bookings.exists()
+    booking = book(resource, user_for("applicant"), at(3, 9), at(3, 10))  # cq-auto: approved
+    assert (booking.status, booking.organisation.name) == (
+        "confirmed",
+        "重庆示例汽车零部件有限公司",
+    )

@@ -224,3 +224,30 @@ def test_a_members_resource_is_listed_with_its_owner_and_bookable_on_its_page(
     assert [(r.label, r.bookings, r.booked_hours) for r in usage.context["usage"].by_resource] == [
         ("生物安全二级实验室", 1, 2.0)
     ]
+
+
+def test_an_approved_organisations_resource_page_to_another_organisation(
+    client_for, resource, director, user_for, world
+):
+    services.update_resource(
+        actor=director,
+        resource=resource,
+        audience="approved",
+        approved_organisation_ids=[world["organisations"]["cq-auto"].pk],
+    )
+    services.request_booking(
+        actor=user_for("applicant"),
+        resource=resource,
+        starts_at=at(3, 9),
+        ends_at=at(3, 11),
+        purpose="振动台试验",
+    )
+    url = f"/sharing/resources/{resource.pk}/?date=2026-06-03"
+    for role in ("industry", "anonymous"):
+        page = client_for(role).get(url).content.decode()
+        assert '<li class="booking" data-kind="booking">09:00–11:00 已预约</li>' in page
+        assert "重庆示例汽车零部件有限公司" not in page and "振动台试验" not in page
+        assert 'data-testid="book"' not in page
+    assert client_for("industry").get(f"/sharing/resources/{resource.pk}/book/").status_code == 403
+    applicant = client_for("applicant").get(url).content.decode()
+    assert 'data-testid="book"' in applicant
