@@ -1,6 +1,10 @@
 """Alliances: founding, members, activities and the lead center's yearly activity duty."""
 
 import datetime as dt
+import hashlib
+import io
+import pathlib
+import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -159,3 +163,104 @@ def test_attending_members_must_be_active_members(alliance, director, world):
             member_ids=[member.pk + 1000],
         )
     assert list(caught.value.message_dict) == ["member_ids"]
+
+
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def ofd() -> bytes:
+    """A minimal OFD (GB/T 33190): a zip whose entry file is OFD.xml."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("OFD.xml", '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"/>')
+    return out.getvalue()
+
+
+def stored_files(root) -> list:
+    return [p for p in pathlib.Path(root).rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "content_type", "extension"),
+    [
+        (PDF, "联盟章程.pdf", "application/pdf", "pdf"),
+        (None, "联盟章程.ofd", "application/ofd", "ofd"),
+    ],
+    ids=["pdf", "ofd"],
+)
+def test_a_charter_is_stored_with_its_digest_read_back(
+    alliance, director, settings, tmp_path, content, name, content_type, extension
+):
+    settings.MEDIA_ROOT = tmp_path
+    content = content or ofd()
+    services.upload_charter(
+        actor=director, alliance=alliance, content=content, filename=f"D:\\文件\\{name}"
+    )
+    alliance.refresh_from_db()
+    assert (alliance.charter_filename, alliance.charter_content_type) == (name, content_type)
+    assert alliance.charter.name == f"alliances/charters/{alliance.pk}-charter.{extension}"
+    with alliance.charter.open("rb") as stored:
+        assert hashlib.sha256(stored.read()).hexdigest() == alliance.charter_sha256
+    assert alliance.charter_sha256 == hashlib.sha256(content).hexdigest()
+    event = Event.objects.get(subject=alliance.subject, action="alliance.charter")
+    assert event.payload == {
+        "sha256": alliance.charter_sha256,
+        "size": len(content),
+        "filename": name,
+    }
+
+
+def test_a_charter_of_another_type_or_over_the_size_bound_is_refused(
+    alliance, director, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    settings.METROHUB_MAX_UPLOAD_BYTES = 1024 * 1024
+    refused = {
+        "text": (b"\xe7\xab\xa0\xe7\xa8\x8b plain text", "章程.pdf"),
+        "program": (b"MZ\x90\x00" + b"\x00" * 60, "章程.exe"),
+        "too large": (PDF + b" " * (1024 * 1024 - len(PDF) + 1), "章程.pdf"),
+        "empty": (b"", "章程.pdf"),
+    }
+    messages = {}
+    for key, (content, name) in refused.items():
+        with pytest.raises(ValidationError) as error:
+            services.upload_charter(
+                actor=director, alliance=alliance, content=content, filename=name
+            )
+        messages[key] = error.value.message_dict
+    kinds = (
+        "PDF、PNG图片、JPEG图片、GIF图片、TIFF图片、WebP图片、ZIP压缩包、"
+        "Office文档（Word、Excel、PowerPoint、WPS）、Word文档、Excel工作簿、PowerPoint演示文稿、"
+        "OpenDocument文本、OpenDocument电子表格、OFD文档"
+    )
+    assert messages == {
+        "text": {"charter": [f"不接受该类型的文件。可接受：{kinds}。"]},
+        "program": {"charter": [f"不接受该类型的文件。可接受：{kinds}。"]},
+        "too large": {"charter": ["文件超过1.0 MB。"]},
+        "empty": {"charter": ["文件为空。"]},
+    }
+    alliance.refresh_from_db()
+    assert (alliance.charter.name, alliance.charter_sha256) == ("", "")
+    assert stored_files(tmp_path) == []
+    # exactly at the bound it is accepted
+    services.upload_charter(
+        actor=director,
+        alliance=alliance,
+        content=PDF + b" " * (1024 * 1024 - len(PDF)),
+        filename="章程.pdf",
+    )
+    assert alliance.charter_filename == "章程.pdf"
+
+
+def test_only_the_lead_centers_director_uploads_the_charter(
+    alliance, world, user_for, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    for person in (world["users"]["sh_simt_director"], user_for("industry"), user_for("director")):
+        with pytest.raises(PermissionDenied):
+            services.upload_charter(
+                actor=person, alliance=alliance, content=PDF, filename="章程.pdf"
+            )
+    alliance.refresh_from_db()
+    assert alliance.charter.name == "" and stored_files(tmp_path) == []
+    assert not Event.objects.filter(subject=alliance.subject, action="alliance.charter").exists()

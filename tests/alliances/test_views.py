@@ -2,6 +2,7 @@
 activities; management only to the director; query counts do not grow with the rows."""
 
 import datetime as dt
+import hashlib
 
 import pytest
 from django.db import connection
@@ -88,3 +89,43 @@ def test_lists_and_pages_do_not_grow_in_queries(
     with django_assert_max_num_queries(few_page):
         page = visitor.get(f"/alliances/{alliance.pk}/").content.decode()
     assert page.count("测试企业") >= 30
+
+
+def test_the_director_uploads_the_charter_and_the_public_page_links_it(
+    client_for, alliance, world, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    edit = f"/alliances/{alliance.pk}/edit/"
+
+    def post(client, content=pdf):
+        upload = SimpleUploadedFile("联盟章程.pdf", content, "application/pdf")
+        return client.post(edit, {"name": alliance.name, "charter": upload})
+
+    # a person without the role: 403; another center's director: 404; nothing stored
+    assert post(client_for("industry")).status_code == 403
+    assert post(client_for("sh_simt_director")).status_code == 404
+    assert post(client_for("director")).status_code == 404
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    public = client_for("anonymous").get(f"/alliances/{alliance.pk}/").content.decode()
+    assert f"/alliances/{alliance.pk}/charter/" not in public
+    assert client_for("anonymous").get(f"/alliances/{alliance.pk}/charter/").status_code == 404
+
+    director = client_for("bio_director")
+    refused = post(director, b"MZ\x90\x00" + b"\x00" * 60)
+    assert refused.status_code == 200
+    assert (
+        refused.context["form"].errors["charter"][0].startswith("不接受该类型的文件。可接受：PDF、")
+    )
+    saved = post(director)
+    assert saved.status_code == 302 and saved["Location"] == f"/alliances/{alliance.pk}/"
+    public = client_for("anonymous").get(f"/alliances/{alliance.pk}/").content.decode()
+    assert f'<a href="/alliances/{alliance.pk}/charter/">联盟章程.pdf</a>' in public
+    download = client_for("anonymous").get(f"/alliances/{alliance.pk}/charter/")
+    body = b"".join(download.streaming_content)
+    assert body == pdf and download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment;")
+    alliance.refresh_from_db()
+    assert hashlib.sha256(body).hexdigest() == alliance.charter_sha256

@@ -19,19 +19,6 @@ PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        moment = dt.datetime(2026, 6, 1, 9, 0, tzinfo=ZONE)
-
-        def advance(self, **delta):
-            self.moment += dt.timedelta(**delta)
-
-    c = Clock()
-    monkeypatch.setattr(services, "now", lambda: c.moment)
-    return c
-
-
-@pytest.fixture
 def line(world):
     return CapabilityLine.objects.filter(
         center__code="SH-IC", status=CapabilityLine.Status.PUBLISHED, instrument="半导体参数分析仪"

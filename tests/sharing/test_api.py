@@ -240,3 +240,39 @@ def test_patch_rules_and_a_blackout_over_a_booking_names_it(call, resource, cloc
         {"starts_at": "2026-06-10T00:00", "ends_at": "2026-06-10T23:59", "reason": "calibration"},
     )
     assert (later.status_code, later.json()["starts_at"]) == (201, "2026-06-10T00:00:00+08:00")
+
+
+def test_approved_organisations_book_others_are_refused_and_availability_names_no_one(
+    call, resource, world
+):
+    services.update_resource(
+        actor=world["users"]["sh_simt_director"],
+        resource=resource,
+        audience="approved",
+        approved_organisation_ids=[world["organisations"]["cq-auto"].pk],
+    )
+    url = f"/resources/{resource.pk}/bookings"
+    slot = {"starts_at": "2026-06-03T09:00", "ends_at": "2026-06-03T11:00", "purpose": "振动台试验"}
+    refused = call("industry", "post", url, slot)  # acts for sh-ic, not approved
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "该资源仅限以下对象预约：经批准的单位。"
+    booked = call("applicant", "post", url, slot)  # acts for cq-auto, approved
+    assert booked.status_code == 201, booked.json()
+    assert (booked.json()["status"], booked.json()["organisation"]) == (
+        "confirmed",
+        "重庆示例汽车零部件有限公司",
+    )
+    for role in (None, "industry"):
+        day = call(
+            role, "get", f"/resources/{resource.pk}/availability?from=2026-06-03&to=2026-06-03"
+        )
+        assert day.json()["days"][0]["busy"] == [
+            {
+                "starts_at": "2026-06-03T09:00:00+08:00",
+                "ends_at": "2026-06-03T11:00:00+08:00",
+                "kind": "booking",
+            }
+        ]
+        text = day.content.decode()
+        for secret in ("重庆示例汽车零部件有限公司", "赵磊", "振动台试验", "cq_applicant"):
+            assert secret not in text

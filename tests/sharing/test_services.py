@@ -2,6 +2,11 @@
 refusal, cancellation under the resource's policy, reminders and usage statistics."""
 
 import datetime as dt
+import hashlib
+import io
+import pathlib
+import struct
+import zlib
 from decimal import Decimal
 
 import pytest
@@ -204,4 +209,147 @@ def test_reminders_go_to_both_sides_once(resource, director, user_for, settings)
     )
     assert (
         mail.outbox[0].subject == "【计量中心平台】明天：半导体参数分析仪，2026年6月3日 09:00–11:00"
+    )
+
+
+def png(width=4, height=3) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def bomb_png(side=40_000) -> bytes:
+    """A PNG of a few kilobytes declaring a side×side grey canvas: its data inflates to ~1.6 GB."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    data = zlib.compress(b"\x00" * (side + 1) * 64, 9)  # the first rows; the rest is the claim
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
+
+
+def stored_files(root) -> list:
+    return [p for p in pathlib.Path(root).rglob("*") if p.is_file()]
+
+
+def test_a_photo_is_stored_with_its_digest_and_read_back(resource, director, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    content = png()
+    photo = services.add_photo(
+        actor=director, resource=resource, content=content, filename="C:\\照片\\前面板.png"
+    )
+    assert (photo.filename, photo.content_type, photo.size) == (
+        "前面板.png",
+        "image/png",
+        len(content),
+    )
+    assert photo.sha256 == hashlib.sha256(content).hexdigest()
+    with photo.file.open("rb") as stored:
+        assert stored.read() == content
+    assert Event.objects.filter(subject=resource.subject, action="resource.photo").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+            "不接受该类型的文件。可接受：PNG图片、JPEG图片、GIF图片、WebP图片。",
+        ),
+        (None, "图片尺寸过大：最多50百万像素。"),
+    ],
+    ids=["pdf-renamed-png", "decompression-bomb"],
+)
+def test_a_photo_that_is_not_a_showable_image_is_refused_and_nothing_is_stored(
+    resource, director, settings, tmp_path, content, message
+):
+    settings.MEDIA_ROOT = tmp_path
+    content = content or bomb_png()
+    assert len(content) < 10_000
+    with pytest.raises(ValidationError) as refused:
+        services.add_photo(actor=director, resource=resource, content=content, filename="照片.png")
+    assert refused.value.message_dict == {"photo": [message]}
+    assert resource.photos.count() == 0 and stored_files(tmp_path) == []
+    assert not Event.objects.filter(subject=resource.subject, action="resource.photo").exists()
+
+
+def member_resource(center, director, world):
+    """A test site owned by sh-bio, an active member of the alliance the center leads."""
+    alliance = alliances.found_alliance(
+        actor=director, center=center, name="共享测试产业计量测试联盟"
+    )
+    alliances.add_member(
+        actor=director,
+        alliance=alliance,
+        organisation=world["organisations"]["sh-bio"],
+        position="upstream",
+    )
+    return services.create_resource(
+        actor=director,
+        center=center,
+        owner=world["organisations"]["sh-bio"],
+        kind="test_site",
+        name="生物安全二级实验室",
+        hourly_fee="80",
+        approval_required=False,
+        lead_time_hours=0,
+        max_hours=8,
+        closed_on_holidays=False,
+        opening_hours=[(d, "09:00", "17:00") for d in range(7)],
+    )
+
+
+def test_a_members_resource_is_offered_through_the_center_booked_and_counted_for_it(
+    center, director, user_for, world, clock
+):
+    # an organisation that is not a member cannot be named owner
+    with pytest.raises(ValidationError) as refused:
+        services.create_resource(
+            actor=director,
+            center=center,
+            owner=world["organisations"]["sh-bio"],
+            kind="instrument",
+            name="液相色谱仪",
+        )
+    assert refused.value.message_dict == {"owner": ["所属单位必须是中心本身或其联盟成员单位。"]}
+    resource = member_resource(center, director, world)
+    assert (resource.center, resource.owner.name) == (center, "上海示例生物医药研究所")
+    booking = book(resource, user_for("industry"), at(3, 9), at(3, 12))
+    assert (booking.status, booking.fee, booking.organisation.name) == (
+        "confirmed",
+        Decimal("240.00"),
+        "上海示例集成电路有限公司",
+    )
+    usage = services.usage_statistics(year=2026, center=center)
+    assert (usage.total.bookings, usage.total.booked_hours, usage.total.fees) == (
+        1,
+        3.0,
+        Decimal("240.00"),
+    )
+    assert [(r.label, r.bookings) for r in usage.by_resource] == [("生物安全二级实验室", 1)]
+    host = services.usage_statistics(year=2026, center=world["centers"]["SH-IC"])
+    assert "生物安全二级实验室" not in [r.label for r in host.by_resource]
+
+
+def test_approved_organisations_only(resource, director, user_for, world):
+    services.update_resource(
+        actor=director,
+        resource=resource,
+        audience="approved",
+        approved_organisation_ids=[world["organisations"]["cq-auto"].pk],
+    )
+    with pytest.raises(PermissionDenied) as refused:
+        book(resource, user_for("industry"), at(3, 9), at(3, 10))  # sh-ic: not approved
+    assert str(refused.value) == "该资源仅限以下对象预约：经批准的单位。"
+    assert not resource.bookings.exists()
+    booking = book(resource, user_for("applicant"), at(3, 9), at(3, 10))  # cq-auto: approved
+    assert (booking.status, booking.organisation.name) == (
+        "confirmed",
+        "重庆示例汽车零部件有限公司",
     )

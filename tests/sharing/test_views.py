@@ -171,3 +171,83 @@ def test_booking_page_actions_refuse_cancel_and_record_use(client_for, resource,
     page = person.get(f"/sharing/bookings/{third.pk}/").content.decode()
     assert "1.50 小时" in page and "4 个样品" in page
     assert center.post(f"/sharing/bookings/{third.pk}/nope/").status_code == 404
+
+
+def test_a_photo_uploaded_on_its_page_is_shown_and_a_pdf_renamed_png_is_refused(
+    client_for, resource, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_services import png
+
+    settings.MEDIA_ROOT = tmp_path
+    manager = client_for("sh_simt_director")
+    url = f"/sharing/resources/{resource.pk}/photos/"
+    pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    refused = manager.post(url, {"photo": SimpleUploadedFile("前面板.png", pdf, "image/png")})
+    message = "不接受该类型的文件。可接受：PNG图片、JPEG图片、GIF图片、WebP图片。"
+    assert refused.status_code == 200
+    assert refused.context["form"].errors == {"photo": [message]}
+    assert message in refused.content.decode() and resource.photos.count() == 0
+    content = png()
+    upload = SimpleUploadedFile("前面板.png", content, "image/png")
+    saved = manager.post(url, {"photo": upload, "caption": "仪器前面板"})
+    assert saved.status_code == 302 and saved["Location"] == f"/sharing/resources/{resource.pk}/"
+    photo = resource.photos.get()
+    page = client_for("anonymous").get(f"/sharing/resources/{resource.pk}/").content.decode()
+    assert f'<img src="/sharing/photos/{photo.pk}/" alt="仪器前面板">' in page
+    shown = client_for("anonymous").get(f"/sharing/photos/{photo.pk}/")
+    assert shown["Content-Type"] == "image/png" and b"".join(shown.streaming_content) == content
+
+
+def test_a_members_resource_is_listed_with_its_owner_and_bookable_on_its_page(
+    client_for, center, director, world, clock
+):
+    from .test_services import member_resource
+
+    resource = member_resource(center, director, world)
+    listing = client_for("anonymous").get("/sharing/", {"q": "生物安全二级实验室"}).content.decode()
+    row = listing[listing.index(f'href="/sharing/resources/{resource.pk}/"') :]
+    row = row[: row.index("</tr>")]
+    assert "上海市共享测试产业计量测试中心</a><br><small>上海示例生物医药研究所</small>" in row
+    page = client_for("industry").get(f"/sharing/resources/{resource.pk}/").content.decode()
+    assert "<dd>上海示例生物医药研究所</dd>" in page
+    assert f'href="/sharing/resources/{resource.pk}/book/" data-testid="book"' in page
+    booked = client_for("industry").post(
+        f"/sharing/resources/{resource.pk}/book/",
+        {"date": "2026-06-03", "start": "09:00", "end": "11:00", "purpose": "细胞培养环境测试"},
+    )
+    booking = resource.bookings.get()
+    assert booked.status_code == 302 and booked["Location"] == f"/sharing/bookings/{booking.pk}/"
+    assert (booking.status, booking.organisation.name) == ("confirmed", "上海示例集成电路有限公司")
+    usage = client_for("sh_simt_director").get(f"/sharing/centers/{center.code}/usage/?year=2026")
+    assert [(r.label, r.bookings, r.booked_hours) for r in usage.context["usage"].by_resource] == [
+        ("生物安全二级实验室", 1, 2.0)
+    ]
+
+
+def test_an_approved_organisations_resource_page_to_another_organisation(
+    client_for, resource, director, user_for, world
+):
+    services.update_resource(
+        actor=director,
+        resource=resource,
+        audience="approved",
+        approved_organisation_ids=[world["organisations"]["cq-auto"].pk],
+    )
+    services.request_booking(
+        actor=user_for("applicant"),
+        resource=resource,
+        starts_at=at(3, 9),
+        ends_at=at(3, 11),
+        purpose="振动台试验",
+    )
+    url = f"/sharing/resources/{resource.pk}/?date=2026-06-03"
+    for role in ("industry", "anonymous"):
+        page = client_for(role).get(url).content.decode()
+        assert '<li class="booking" data-kind="booking">09:00–11:00 已预约</li>' in page
+        assert "重庆示例汽车零部件有限公司" not in page and "振动台试验" not in page
+        assert 'data-testid="book"' not in page
+    assert client_for("industry").get(f"/sharing/resources/{resource.pk}/book/").status_code == 403
+    applicant = client_for("applicant").get(url).content.decode()
+    assert 'data-testid="book"' in applicant

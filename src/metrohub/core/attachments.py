@@ -6,7 +6,9 @@ here, so every upload of the platform answers to one list of accepted types.
 """
 
 import hashlib
+import io
 import re
+import warnings
 from dataclasses import dataclass
 
 from django import forms
@@ -14,9 +16,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from metrohub.core.uploads import ALLOWED, EXTENSIONS, GIF, JPEG, PNG, WEBP, sniff
+from metrohub.core.uploads import ALLOWED, EXTENSIONS, GIF, JPEG, PNG, TIFF, WEBP, sniff
 
 IMAGES = (PNG, JPEG, GIF, WEBP)
+
+# An image is shown in browsers, which decode every pixel: a small file declaring a huge canvas
+# (a decompression bomb) is refused from its header, before anything decodes it.
+MAX_IMAGE_PIXELS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -63,12 +69,40 @@ def check_file(content: bytes, filename: str, *, field: str = "file", kinds=None
                 ]
             }
         )
+    if kind in (*IMAGES, TIFF):
+        _check_pixels(content, field)
     return CheckedFile(
         content=content,
         content_type=kind,
         sha256=hashlib.sha256(content).hexdigest(),
         filename=clean_filename(filename, f"file.{EXTENSIONS[kind]}"),
     )
+
+
+def _check_pixels(content: bytes, field: str) -> None:
+    """Refuse an image whose declared size exceeds MAX_IMAGE_PIXELS. Only the header is read
+    (Pillow decodes nothing on open); a header Pillow cannot parse is left to the type check,
+    which has already matched the file's first bytes."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as image:
+                pixels = image.width * image.height
+    except Image.DecompressionBombError:
+        pixels = MAX_IMAGE_PIXELS + 1
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return
+    if pixels > MAX_IMAGE_PIXELS:
+        raise ValidationError(
+            {
+                field: [
+                    _("The image is too large: at most %(n)d million pixels.")
+                    % {"n": MAX_IMAGE_PIXELS // 1_000_000}
+                ]
+            }
+        )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
