@@ -35,13 +35,21 @@ def rule_pack(center):
     case = center.cases.filter(kind="establishment").order_by("-pk").first() if center.pk else None
     if case is not None:
         return case.pack
-    province = center.province().code
-    reg = registry()
-    for code in reg.codes():
-        pack = reg.latest(code)
-        if pack.pack.jurisdiction == province and not pack.pack.example:
-            return pack
-    return None
+    code = province_packs().get(center.province().code)
+    return registry().latest(code) if code else None
+
+
+def province_packs() -> dict[str, str]:
+    """Province code → the code of the pack a center registered outside the procedure answers
+    to there (the first non-example pack of that province)."""
+    from metrohub.rulepacks.services import registry
+
+    out: dict[str, str] = {}
+    for code in registry().codes():
+        latest = registry().latest(code)
+        if not latest.pack.example:
+            out.setdefault(latest.pack.jurisdiction, code)
+    return out
 
 
 def director_ids(center: Center) -> list[int]:

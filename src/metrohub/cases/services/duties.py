@@ -68,13 +68,10 @@ def recorded_before(centers) -> list[Case]:
     its host as applicant, its province and (where it is recorded at district level) district.
     Their duties run all the same: a center established in 2023 reports for 2026 like one
     established here. `centers`: a queryset of the centers to consider."""
+    from metrohub.centers.services import province_packs
     from metrohub.organisations.models import Jurisdiction
 
-    packs = {}
-    for code in registry().codes():
-        latest = registry().latest(code)
-        if not latest.pack.example:
-            packs.setdefault(latest.pack.jurisdiction, code)
+    packs = province_packs()
     centers = (
         centers.filter(status__in=("preparing", "established"))
         .exclude(cases__kind=Case.ESTABLISHMENT)
