@@ -3,6 +3,7 @@ in its row editor and answers each defect), and a Shanghai joint application thr
 self-check."""
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -97,7 +98,14 @@ def test_a_supplement_round_the_applicant_sees_and_answers(live_server, browser,
     applicant.click("[data-testid=edit]")
     applicant.click("[data-testid=add-equipment]")
     applicant.fill("[name^=equipment-][name$=-name] >> nth=-1", "毫米波雷达目标模拟器")
-    with applicant.expect_response(lambda r: r.request.method == "POST" and "/edit/" in r.url):
+    # the save that carries the quantity typed, not an earlier one still in flight
+    with applicant.expect_response(
+        lambda r: (
+            r.request.method == "POST"
+            and "/edit/" in r.url
+            and re.search(r"equipment-\d+-quantity=2(&|$)", r.request.post_data or "") is not None
+        )
+    ):
         applicant.fill("[name^=equipment-][name$=-quantity] >> nth=-1", "2")
     applicant.wait_for_selector("[data-testid=saved]")
     applicant.wait_for_load_state("networkidle")  # the last autosave lands before we move on
