@@ -166,3 +166,41 @@ def test_a_window_opens_at_the_first_request_so_a_clock_boundary_does_not_reset_
     at(60.5)
     cache.delete("ratelimit:search:ip:198.51.100.1")  # the cache's own expiry, without waiting
     assert ratelimit.hit("search", "ip:198.51.100.1") == 0
+
+
+@pytest.mark.django_db
+def test_a_window_ends_at_its_end_with_the_database_cache_several_servers_share(
+    limits, monkeypatch
+):
+    """The database cache's incr is a get and a set that gives the key the default timeout (five
+    minutes) again: a client that kept searching once every few seconds kept its window open
+    for good and was refused from its 61st search on. The window's recorded end decides."""
+    from django.core.management import call_command
+
+    from metrohub.core import ratelimit
+
+    limits.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "metrohub_ratelimit_test",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+    start = 1_800_000_000.0
+
+    def at(offset):
+        monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: start + offset))
+
+    who = "ip:198.51.100.2"
+    at(0.0)
+    assert ratelimit.hit("search", who) == 0
+    at(30.0)
+    assert ratelimit.hit("search", who) == 0
+    at(59.0)
+    assert ratelimit.hit("search", who) == 2  # third in the window: refused until it ends
+    at(60.5)
+    assert ratelimit.hit("search", who) == 0  # a new window, though the cache still holds the key
+    at(61.0)
+    assert ratelimit.hit("search", who) == 0
+    at(62.0)
+    assert ratelimit.hit("search", who) == 59

@@ -57,25 +57,34 @@ def hit(name: str, who: str) -> int:
     """Count one request of `who` against the named rate: 0 when allowed, else the seconds until
     its window ends. A window opens at a requester's first request and lasts the rate's period:
     windows fixed on the clock would let requests that straddle a boundary pass twice the rate.
-    One atomic add or incr per request; the window's end is kept beside the count for Retry-After."""
+    The window's end is kept beside the count and decides when it is over, not the cache's
+    expiry: the database cache (the one several app servers share) implements incr as get and
+    set, which gives the key the default timeout again at every request, so a client that kept
+    using a page would never see its window end and would be refused for good."""
     if not settings.METROHUB_RATE_LIMITS_ENABLED:
         return 0
     rate = settings.METROHUB_RATES[name]
     now = time.time()
     key = f"ratelimit:{name}:{who}"
-    count = 1
     if cache.add(key, 1, timeout=rate.seconds):
         cache.set(f"{key}:ends", now + rate.seconds, timeout=rate.seconds)
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between the add and the incr: a new window
-            cache.set(key, 1, timeout=rate.seconds)
-            cache.set(f"{key}:ends", now + rate.seconds, timeout=rate.seconds)
+        return 0
+    ends = cache.get(f"{key}:ends")
+    if ends is None or ends <= now:
+        _open_window(key, now, rate)
+        return 0
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between the add and the incr: a new window
+        _open_window(key, now, rate)
+        return 0
     if count <= rate.count:
         return 0
-    ends = cache.get(f"{key}:ends") or now + rate.seconds
     return max(1, int(ends - now) + 1)
+
+
+def _open_window(key: str, now: float, rate) -> None:
+    cache.set_many({key: 1, f"{key}:ends": now + rate.seconds}, timeout=rate.seconds)
 
 
 def requester(request) -> str:
