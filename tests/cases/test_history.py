@@ -272,3 +272,55 @@ def test_the_pages_read_in_chinese(built):
     ]
     assert ("复核期限", "20270301") in events
     assert ("年度监督检查期限", "20261231") in events
+
+
+def test_the_regulators_homes_name_every_kinds_stage_and_count_the_years_inspections(built):
+    """Cases of the kinds after establishment (a report, an inspection, a review) are named on
+    the dashboards by their kind and their own stage, never "其他"; the district regulator
+    sees the year's inspections owed, done, to do and overdue."""
+    from django.utils import translation
+
+    from metrohub.accounts.models import User
+    from metrohub.dashboards.services import dashboard
+
+    def panels(username, role, today):
+        data = dashboard(user=User.objects.get(username=username), today=today)
+        section = next(s for s in data["sections"] if s["role"] == role)
+        return {p["key"]: p for p in section["panels"]}
+
+    cq = built["chongqing"]
+    with translation.override("zh-hans"):
+        done = panels("cq_district", "district_regulator", dt.date(2025, 12, 1))
+        waiting = panels("cq_district", "district_regulator", dt.date(2026, 11, 30))
+        regulator = panels("cq_regulator", "programme_regulator", dt.date(2026, 11, 30))
+
+    def figures(panel):
+        return {f["label"]: f["value"] for f in panel["figures"]}
+
+    # 2025: the one center's inspection done in July; 2026: opened on 1 January, not yet done
+    assert figures(done["inspections"]) == {"本年应检查": 1, "已检查": 1, "待检查": 0, "已逾期": 0}
+    assert done["inspections"]["items"] == []
+    assert figures(waiting["inspections"]) == {
+        "本年应检查": 1,
+        "已检查": 0,
+        "待检查": 1,
+        "已逾期": 0,
+    }
+    (item,) = waiting["inspections"]["items"]
+    inspection_2026 = Case.objects.get(center=cq.center, kind="inspection", period="2026")
+    assert (item["stage"], item["due_label"], item["url"]) == (
+        "监督检查：待检查",
+        "2026年12月31日",
+        f"/cases/{inspection_2026.pk}/",
+    )
+    stages = dict(regulator["cases_by_stage"]["rows"])
+    assert (
+        stages["年度信息报送：已接收"]
+        == Case.objects.filter(
+            kind="annual_report", state="accepted", jurisdiction__code="500000"
+        ).count()
+    )
+    assert stages["监督检查：已办结"] == 1 and stages["满五年复核：待启动复核"] == 1
+    assert "其他" not in stages
+    review = next(i for i in regulator["next_actions"]["items"] if i["due_label"] == "2027年3月1日")
+    assert (review["detail"], review["stage"]) == ("复核期限", "满五年复核：待启动复核")

@@ -25,19 +25,36 @@ def _pack(code: str, version: str):
         return None
 
 
-def stage(code: str, version: str, state: str) -> str:
-    """The stage's name in the case's pack; a stage a pack no longer knows is named plainly."""
+def _view(code: str, version: str, kind: str):
+    """The pack as a case of `kind` reads it (its own stages and deadlines), or None."""
     pack = _pack(code, version)
     try:
-        return local(pack.stage(state)) if pack else _unknown()
+        return (pack, pack.for_kind(kind)) if pack else None
     except KeyError:
-        return _unknown()
+        return None
 
 
-def deadline(code: str, version: str, obligation_code: str) -> str:
-    pack = _pack(code, version)
+def stage(code: str, version: str, state: str, kind: str = "establishment") -> str:
+    """The stage's name in the case's pack, for a case of another kind than the establishment
+    prefixed by the kind (年度信息报送：已提交), since such stages share names across kinds;
+    a stage a pack no longer knows is named plainly."""
+    found = _view(code, version, kind)
     try:
-        return local(pack.deadline(obligation_code)) if pack else _unknown()
+        name = local(found[1].stage(state)) if found else None
+    except KeyError:
+        name = None
+    if not name:
+        return _unknown()
+    if kind == "establishment":
+        return name
+    zh, en = found[0].kind_name(kind)
+    return f"{en}: {name}" if english() else f"{zh}：{name}"
+
+
+def deadline(code: str, version: str, obligation_code: str, kind: str = "establishment") -> str:
+    found = _view(code, version, kind)
+    try:
+        return local(found[1].deadline(obligation_code)) if found else _unknown()
     except KeyError:
         return _unknown()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,8 +39,8 @@ def _obligation_item(o, today: dt.date) -> dict:
     overdue = o.state_on(today) == "overdue"
     return {
         "title": case.center_name,
-        "detail": labels.deadline(case.rulepack_code, case.rulepack_version, o.code),
-        "stage": labels.stage(case.rulepack_code, case.rulepack_version, case.state),
+        "detail": labels.deadline(case.rulepack_code, case.rulepack_version, o.code, case.kind),
+        "stage": labels.stage(case.rulepack_code, case.rulepack_version, case.state, case.kind),
         "due": o.deadline.due,
         "due_label": labels.date(o.deadline.due),
         "overdue": overdue,
@@ -132,12 +132,14 @@ def cases_by_stage(viewer) -> Block:
     rows = (
         viewer.cases()
         .order_by()
-        .values("rulepack_code", "rulepack_version", "state")
+        .values("rulepack_code", "rulepack_version", "kind", "state")
         .annotate(n=Count("pk"))
     )
     merged: dict[str, int] = {}
     for row in rows:
-        name = labels.stage(row["rulepack_code"], row["rulepack_version"], row["state"])
+        name = labels.stage(
+            row["rulepack_code"], row["rulepack_version"], row["state"], row["kind"]
+        )
         merged[name] = merged.get(name, 0) + row["n"]
     return Block(
         columns=[_("Stage"), _("Cases")],
@@ -158,7 +160,7 @@ def my_cases(viewer) -> Block:
     items = [
         {
             "title": c.center_name,
-            "detail": labels.stage(c.rulepack_code, c.rulepack_version, c.state),
+            "detail": labels.stage(c.rulepack_code, c.rulepack_version, c.state, c.kind),
             "due_label": labels.date(c.filed_on),
             "overdue": False,
             "url": reverse("cases:detail", args=[c.pk]),
@@ -271,3 +273,49 @@ def supervision_visits(viewer) -> Block:
         figures=[{"key": "this_year", "label": _("Visits this year"), "value": this_year}],
         empty=gettext_lazy("No supervision visit is recorded yet."),
     )
+
+
+@panel(
+    "inspections",
+    gettext_lazy("Inspections this year"),
+    roles=(Role.DISTRICT_REGULATOR, Role.PROGRAMME_REGULATOR),
+    order=26,
+)
+def inspections(viewer) -> Block:
+    """The year's inspections of established centers (the duty a district bureau owes each year):
+    how many are owed, done (past their first stage), still to do and overdue; those to do
+    listed by their due date."""
+    year = viewer.today.year
+    owed = viewer.cases().filter(kind="inspection", period=str(year))
+    by_stage = owed.order_by().values("rulepack_code", "rulepack_version", "state")
+    done = total = 0
+    for row in by_stage.annotate(n=Count("pk")):
+        total += row["n"]
+        pack = registry_get(row["rulepack_code"], row["rulepack_version"])
+        if pack is None or row["state"] != pack.for_kind("inspection").initial_stage().code:
+            done += row["n"]
+    due = live_obligations(viewer).filter(
+        case__in=owed.values("pk"), code=F("case__schedule"), case__kind="inspection"
+    )
+    block = _obligation_block(due, viewer, gettext_lazy("No inspection is waiting this year."))
+    block.kind = "figures+list"
+    block.figures = [
+        {"key": "owed", "label": _("Owed this year"), "value": total},
+        {"key": "done", "label": _("Done"), "value": done},
+        {"key": "to_do", "label": _("To do"), "value": total - done},
+        {
+            "key": "overdue",
+            "label": _("Overdue"),
+            "value": due.filter(overdue_q(viewer.today)).count(),
+        },
+    ]
+    return block
+
+
+def registry_get(code: str, version: str):
+    from metrohub.rulepacks.services import registry
+
+    try:
+        return registry().get(code, version)
+    except KeyError:
+        return None
