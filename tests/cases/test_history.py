@@ -324,3 +324,28 @@ def test_the_regulators_homes_name_every_kinds_stage_and_count_the_years_inspect
     assert "其他" not in stages
     review = next(i for i in regulator["next_actions"]["items"] if i["due_label"] == "2027年3月1日")
     assert (review["detail"], review["stage"]) == ("复核期限", "满五年复核：待启动复核")
+
+
+def test_every_established_center_of_the_demo_has_standards_staff_and_certificates(built):
+    """Those established through the procedure too, with their host's engineer and checker and
+    its center director to approve."""
+    from metrohub.centers.models import Center
+    from metrohub.certificates.models import Certificate
+    from metrohub.standards.models import Authorization, MeasurementStandard
+
+    established = Center.objects.filter(status="established")
+    assert established.filter(code__in=[b.center.code for b in built.values()]).count() == 3
+    for center in established:
+        certificates = Certificate.objects.filter(center=center)
+        assert MeasurementStandard.objects.filter(center=center).count() == 2, center.code
+        assert certificates.count() >= 10, center.code
+        approvers = set(certificates.values_list("job__approver__username", flat=True))
+        assert approvers and approvers <= set(
+            Authorization.objects.filter(center=center, may_approve=True).values_list(
+                "person__username", flat=True
+            )
+        ), center.code
+    cq = built["chongqing"].center
+    assert set(
+        Certificate.objects.filter(center=cq).values_list("job__performer__username", flat=True)
+    ) == {"cq_auto_engineer"}

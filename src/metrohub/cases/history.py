@@ -144,6 +144,12 @@ def build(world: dict) -> None:
             history = History(world, code)
             with clock(START[code]) as history.clk, contextlib.suppress(Stop):
                 story(history)
+    # the demo's centers established through the procedure: the later builders give them what every established
+    # center has (standards, authorized staff, certificates)
+    for base in Case.objects.filter(
+        kind=Case.ESTABLISHMENT, center__status="established"
+    ).select_related("center"):
+        world.setdefault("centers", {})[base.center.code] = base.center
     from metrohub.cases.demo import issue_documents
 
     issue_documents()

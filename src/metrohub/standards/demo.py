@@ -28,6 +28,13 @@ STANDARDS = [
     ("多功能校准源标准装置", "直流电压", "(0~1000) V", "U = 2×10⁻⁵, k = 2", "多功能校准源", "Fluke 5522A", "±(12 ppm + 1 μV)"),
 ]  # fmt: skip
 EXTERNAL_LAB = "中国计量科学研究院"
+#: engineer and checker of a host not listed above (the demo's centers established through the
+#: procedure), one pair per such host in turn
+MORE_STAFF = [
+    ("检定员 赵强", "核验员 钱丽"),
+    ("检定员 孙杰", "核验员 李静"),
+    ("检定员 吴涛", "核验员 郑敏"),
+]
 
 
 def _staff(world) -> dict:
@@ -66,8 +73,37 @@ def build(world: dict) -> None:
         if MeasurementStandard.objects.filter(center=center).exists():
             world["demo_standards"][center.code] = list(center.measurement_standards.all())
             continue
+        key = _host_staff(world, people, center)
+        if key is None:
+            continue  # a host without a director: nobody could approve its certificates
         _standards(world, center, today)
-        _authorizations(center, people[_host_key(world, center)], today)
+        _authorizations(center, people[key], today)
+
+
+def _host_staff(world, people: dict, center) -> str | None:
+    """The key of the center's host in `people`, adding an engineer and a checker of a host not
+    listed in STAFF, with its center director (made by an earlier builder) to approve."""
+    from metrohub.accounts.models import RoleAssignment
+
+    key = _host_key(world, center)
+    if key in people:
+        return key
+    director = (
+        RoleAssignment.objects.filter(role=Role.CENTER_DIRECTOR, organisation_id=center.host_id)
+        .select_related("user", "jurisdiction")
+        .order_by("pk")
+        .first()
+    )
+    if director is None:
+        return None
+    engineer, checker = MORE_STAFF[(len(people) - len(STAFF)) % len(MORE_STAFF)]
+    prefix, division = key.replace("-", "_"), director.jurisdiction.code
+    people[key] = {
+        "engineer": ensure_user(world, f"{prefix}_engineer", engineer, Role.CENTER_STAFF, key, division),
+        "checker": ensure_user(world, f"{prefix}_checker", checker, Role.CENTER_STAFF, key, division),
+        "director": director.user,
+    }  # fmt: skip
+    return key
 
 
 def _host_key(world, center) -> str:
