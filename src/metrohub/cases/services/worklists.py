@@ -26,7 +26,10 @@ class WorkItem:
     overdue: bool
 
 
-LIMIT = 100  # the most urgent first; a national regulator has thousands of cases in motion
+# The most urgent first; a national regulator has thousands of cases in motion. As many as a page
+# of the full list below it (which holds the rest, with an "overdue" filter); the page says when
+# the worklist is cut.
+LIMIT = 50
 LIVE = (Obligation.State.OPEN, Obligation.State.OVERDUE)
 
 # (registry, roles) → (registry, Q): the condition is compiled once per set of roles and per
