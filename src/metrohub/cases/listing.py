@@ -1,5 +1,7 @@
 """The list of every case a person may see: its search, filters and sortable columns."""
 
+import weakref
+
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +16,18 @@ def _english() -> bool:
     return (get_language() or "").startswith("en")
 
 
+# the packs of a list's scoped queryset, read once for the stage and the programme filters
+_PACKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _packs(queryset):
     """Each (pack, version, kind) in the list, read once, as the engine sees it."""
+    if queryset not in _PACKS:
+        _PACKS[queryset] = _read_packs(queryset)
+    return _PACKS[queryset]
+
+
+def _read_packs(queryset):
     from metrohub.rulepacks.services import registry
 
     keys = queryset.order_by().values_list("rulepack_code", "rulepack_version", "kind").distinct()

@@ -71,7 +71,7 @@ from metrohub.cases.services.taskbooks import (
 )
 from metrohub.cases.services.transitions import take_transition
 from metrohub.cases.services.versions import later_versions, move_to_version
-from metrohub.cases.services.worklists import WorkItem, with_due, worklist
+from metrohub.cases.services.worklists import WorkItem, with_due, with_next_due, worklist
 
 
 def today():
@@ -139,5 +139,6 @@ __all__ = [
     "users_for",
     "waive_obligation",
     "with_due",
+    "with_next_due",
     "worklist",
 ]
