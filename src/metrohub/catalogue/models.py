@@ -166,6 +166,9 @@ class CapabilityLine(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.center.code} · {self.measurand} {self.instrument}".strip()
+
     def save(self, *args, **kwargs):
         # Lines written one at a time keep their grams in step with their search text even
         # where the caller set only the text; bulk writers set both (lines.derived).
@@ -174,9 +177,6 @@ class CapabilityLine(models.Model):
         if update_fields is not None and "search_text" in update_fields:
             kwargs["update_fields"] = {*update_fields, "search_grams"}
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return f"{self.center.code} · {self.measurand} {self.instrument}".strip()
 
     @property
     def method_codes(self) -> list[str]:
