@@ -87,7 +87,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     from metrohub.catalogue.models import CapabilityLine
-    from metrohub.catalogue.search import SEARCH_CAP
+    from metrohub.catalogue.search import SEARCH_CAP, query_groups
 
     if CapabilityLine.objects.count() < args.lines if _table_exists() else True:
         generate(args.lines, args.centers)
@@ -99,8 +99,9 @@ def main() -> int:
     for q in QUERIES:  # warm caches; the results must agree with the plain scan
         count, ids, exact = _search_page(q)
         like_count, like_ids = _like_page(q)
-        assert ids == like_ids and count == min(like_count, SEARCH_CAP), q
-        assert exact == (like_count <= SEARCH_CAP), q
+        if all(len(group) == 1 for group in query_groups(q)):  # synonyms: more than LIKE finds
+            assert ids == like_ids and count == min(like_count, SEARCH_CAP), q
+            assert exact == (like_count <= SEARCH_CAP), q
         capped += not exact
 
     per_query: dict[str, list[float]] = {}
