@@ -180,6 +180,7 @@ def generate(lines: int, centers: int = 300, batch: int = 20000) -> float:
     from django.utils import timezone
 
     from metrohub.catalogue import search_index
+    from metrohub.catalogue.grams import search_grams
     from metrohub.catalogue.lines import content_hash, derived, search_text
     from metrohub.catalogue.models import CapabilityLine
 
@@ -192,7 +193,10 @@ def generate(lines: int, centers: int = 300, batch: int = 20000) -> float:
     fixed = []
     for data in pool:
         values = {**data, **derived(data, center=all_centers[0])}
-        for name in ("industry_domain", "cnas", "content_hash", "search_text", "region_code"):
+        for name in (
+            *("industry_domain", "cnas", "content_hash"),
+            *("search_text", "search_grams", "region_code"),
+        ):
             values.pop(name, None)
         fixed.append(_prepared(CapabilityLine, values))
     now = timezone.now()
@@ -214,11 +218,11 @@ def generate(lines: int, centers: int = 300, batch: int = 20000) -> float:
             industry, region = center.industry_domain, center.jurisdiction.code
             for pick in rng.sample(range(len(pool)), min(per_center, len(pool), lines - made)):
                 cnas = rng.random() < 0.6
-                text = texts.get((pick, industry))
+                text, grams = texts.get((pick, industry)) or (None, None)
                 if text is None:
-                    text = texts[pick, industry] = search_text(
-                        {**pool[pick], "industry_domain": industry}
-                    )
+                    text = search_text({**pool[pick], "industry_domain": industry})
+                    grams = search_grams(text)
+                    texts[pick, industry] = text, grams
                 digest = hashes.get((pick, industry, cnas))
                 if digest is None:
                     digest = hashes[pick, industry, cnas] = content_hash(
@@ -232,6 +236,7 @@ def generate(lines: int, centers: int = 300, batch: int = 20000) -> float:
                     "cnas": cnas,
                     "content_hash": digest,
                     "search_text": text,
+                    "search_grams": grams,
                     "region_code": region,
                 }
                 buffer.append(tuple(row[name] for name in names))

@@ -32,6 +32,11 @@ QUERIES = [
     "温",
     "JJF 1587",
     "声级计",
+    # Terms of two Chinese characters, which pg_trgm cannot serve: none matches 上海 or 中心 (a
+    # line's search text holds no center or place), 电能 matches about 0.14 % of the lines.
+    "温度 上海",
+    "中心",
+    "电能",
 ]
 
 
@@ -62,13 +67,15 @@ def _search_page(q, facets=False):
     return page.count, [line.pk for line in page.lines], page.count_exact
 
 
-def measure(run, rounds: int) -> tuple[float, float]:
+def measure(run, rounds: int, per_query: dict | None = None) -> tuple[float, float]:
     timings = []
     for _ in range(rounds):
         for q in QUERIES:
             started = time.perf_counter()
             run(q)
             timings.append((time.perf_counter() - started) * 1000)
+            if per_query is not None:
+                per_query.setdefault(q, []).append(timings[-1])
     timings.sort()
     return statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
 
@@ -80,7 +87,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     from metrohub.catalogue.models import CapabilityLine
-    from metrohub.catalogue.search import SEARCH_CAP
+    from metrohub.catalogue.search import SEARCH_CAP, query_groups
 
     if CapabilityLine.objects.count() < args.lines if _table_exists() else True:
         generate(args.lines, args.centers)
@@ -92,11 +99,13 @@ def main() -> int:
     for q in QUERIES:  # warm caches; the results must agree with the plain scan
         count, ids, exact = _search_page(q)
         like_count, like_ids = _like_page(q)
-        assert ids == like_ids and count == min(like_count, SEARCH_CAP), q
-        assert exact == (like_count <= SEARCH_CAP), q
+        if all(len(group) == 1 for group in query_groups(q)):  # synonyms: more than LIKE finds
+            assert ids == like_ids and count == min(like_count, SEARCH_CAP), q
+            assert exact == (like_count <= SEARCH_CAP), q
         capped += not exact
 
-    indexed = measure(_search_page, args.rounds)
+    per_query: dict[str, list[float]] = {}
+    indexed = measure(_search_page, args.rounds, per_query)
     with_facets = measure(lambda q: _search_page(q, facets=True), args.rounds)
     like = measure(_like_page, args.rounds)
     print(
@@ -109,6 +118,9 @@ def main() -> int:
     print(
         f"LIKE / search at p95: {like[1] / indexed[1]:.1f}× (with facets {like[1] / with_facets[1]:.1f}×)"
     )
+    print("search (count + page), per query: max ms")
+    for q, times in per_query.items():
+        print(f"  {q:<14} {max(times):7.1f}")
     return 0
 
 

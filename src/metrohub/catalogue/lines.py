@@ -7,6 +7,7 @@ import unicodedata
 from decimal import Decimal
 
 from metrohub.catalogue import formulas, units
+from metrohub.catalogue.grams import search_grams
 from metrohub.catalogue.models import Area, CapabilityLine, ServiceKind, UncertaintyForm
 from metrohub.catalogue.rows import AREA_ZH, KIND_ZH, decimal_text
 
@@ -95,6 +96,7 @@ def search_text(data: dict) -> str:
 
 def derived(data: dict, *, center) -> dict:
     """The stored, derived fields of a line with these field values."""
+    text = search_text(data)
     base_lower = base_upper = None
     dimension = ""
     if data.get("unit"):
@@ -106,7 +108,8 @@ def derived(data: dict, *, center) -> dict:
     return {
         "natural_key": natural_key(data),
         "content_hash": content_hash(data),
-        "search_text": search_text(data),
+        "search_text": text,
+        "search_grams": search_grams(text),
         "measurand_key": fold(data.get("measurand", ""))[:200],
         "base_lower": base_lower,
         "base_upper": base_upper,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from metrohub.catalogue.grams import search_grams
 from metrohub.centers.models import Center
 
 
@@ -134,6 +135,9 @@ class CapabilityLine(models.Model):
     region_code = models.CharField(max_length=6, editable=False, db_index=True)
     # Lower-cased, NFKC-normalised text that both full-text backends search.
     search_text = models.TextField(editable=False)
+    # The one- and two-character grams of search_text (catalogue.grams), which PostgreSQL
+    # indexes for the short terms pg_trgm cannot serve.
+    search_grams = models.TextField(editable=False, default="")
     measurand_key = models.CharField(max_length=200, editable=False)
 
     class Meta:
@@ -164,6 +168,15 @@ class CapabilityLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.center.code} · {self.measurand} {self.instrument}".strip()
+
+    def save(self, *args, **kwargs):
+        # Lines written one at a time keep their grams in step with their search text even
+        # where the caller set only the text; bulk writers set both (lines.derived).
+        self.search_grams = search_grams(self.search_text)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_grams"}
+        super().save(*args, **kwargs)
 
     @property
     def method_codes(self) -> list[str]:

@@ -3,7 +3,9 @@
 Both backends answer the same question: does the folded search text contain every query term as a
 substring? SQLite asks an FTS5 table with the trigram tokenizer (terms of three characters or more)
 and falls back to LIKE for one- and two-character terms; PostgreSQL asks LIKE, which its pg_trgm
-GIN index serves. Ranking is a portable expression, so the order is the same too.
+GIN index serves for terms of three characters or more, and for a term of one or two Chinese
+characters (`中心`) its GIN index of the text's grams (`catalogue.grams`). Ranking is a portable
+expression, so the order is the same too.
 
 Ranking: lines whose measurand is the first term, then those whose measurand starts with it, then
 those whose measurand contains it (each tier CNAS-accredited lines first, then by measurand, then
@@ -23,12 +25,25 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from metrohub.catalogue.documents import query_code_prefix
+from metrohub.catalogue.grams import is_gram
 from metrohub.catalogue.lines import fold
 from metrohub.catalogue.models import Area, CapabilityLine, ServiceKind, SynonymGroup
 from metrohub.centers.models import Center
@@ -157,6 +172,35 @@ def _any(lookup: str, alts: list[str]) -> Q:
     return condition
 
 
+def _grams_include(terms: list[str]) -> Q:
+    """PostgreSQL: lines one of whose grams is one of the terms (the expression of the
+    catalogue_line_grams index, so that the index answers it)."""
+    from django.contrib.postgres.fields import ArrayField
+    from django.contrib.postgres.lookups import Overlap
+
+    grams = Func(
+        F("search_grams"),
+        template="string_to_array(%(expressions)s, ' ')",
+        output_field=ArrayField(TextField()),
+    )
+    return Q(Overlap(grams, Value(terms, output_field=ArrayField(TextField()))))
+
+
+def _contains(alts: list[str]) -> Q:
+    """Lines whose search text contains one of the alternatives. On PostgreSQL a term of one or
+    two Chinese characters is asked of the grams index (pg_trgm cannot serve it) and, beside it,
+    of LIKE: the grams alone answer exactly, but where the term is so common that the planner
+    reads the lines in order, the cheap LIKE is checked first and the grams are split only for
+    the lines it lets through."""
+    if connection.vendor != "postgresql":
+        return _any("search_text__contains", alts)
+    short = [t for t in alts if is_gram(t)]
+    condition = _any("search_text__contains", [t for t in alts if not is_gram(t)])
+    if short:
+        condition |= _grams_include(short) & _any("search_text__contains", short)
+    return condition
+
+
 def _as_groups(terms) -> list[list[str]]:
     """Plain terms (a list of strings) or groups of alternatives (Terms), as groups."""
     return [Term([t]) if isinstance(t, str) else t for t in terms]
@@ -183,7 +227,7 @@ def text_filter(queryset: QuerySet, terms) -> QuerySet:
             )
         groups = [alts for alts in groups if alts not in indexed]
     for alts in groups:
-        condition = _any("search_text__contains", alts)
+        condition = _contains(alts)
         if getattr(alts, "units", ()):
             condition |= Q(unit__in=alts.units)
         queryset = queryset.filter(condition)

@@ -26,8 +26,14 @@ SQLITE_REBUILD = ["INSERT INTO catalogue_line_fts(catalogue_line_fts) VALUES ('r
 POSTGRES_INDEXES = [
     "CREATE INDEX IF NOT EXISTS catalogue_line_trgm ON catalogue_capabilityline "
     "USING gin (search_text gin_trgm_ops)",
+    # The one- and two-character grams (migration 0009), for the terms pg_trgm cannot serve.
+    "CREATE INDEX IF NOT EXISTS catalogue_line_grams ON catalogue_capabilityline "
+    "USING gin (string_to_array(search_grams, ' '))",
 ]
-POSTGRES_DROP_INDEXES = ["DROP INDEX IF EXISTS catalogue_line_trgm"]
+POSTGRES_DROP_INDEXES = [
+    "DROP INDEX IF EXISTS catalogue_line_trgm",
+    "DROP INDEX IF EXISTS catalogue_line_grams",
+]
 
 
 @contextlib.contextmanager

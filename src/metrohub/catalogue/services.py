@@ -177,7 +177,8 @@ def import_rows(
         if updates:
             CapabilityLine.objects.bulk_update(
                 updates,
-                [*CONTENT_FIELDS, "content_hash", "search_text", "measurand_key", "version"]
+                [*CONTENT_FIELDS, "content_hash", "search_text", "search_grams", "measurand_key"]
+                + ["version"]
                 + ["base_lower", "base_upper", "dimension"],
                 batch_size=500,
             )

@@ -1,7 +1,8 @@
 """One search box across the public registry, the capability catalogue, public notices and
 service guides. Each kind is asked through its own search: capabilities through the catalogue's
-indexed search (FTS5 on SQLite, pg_trgm on PostgreSQL), never a scan; centers and notices are
-short lists filtered in the database; guides are the few rule packs, read in memory.
+indexed search (FTS5 on SQLite, pg_trgm and the grams index on PostgreSQL), never a scan; centers
+and notices are short lists filtered in the database; guides are the few rule packs, read in
+memory.
 """
 
 from __future__ import annotations

@@ -1,0 +1,138 @@
+"""The one- and two-character grams that PostgreSQL indexes for short Chinese terms: what a text
+yields, which terms they answer, and that a search through them finds exactly what a plain LIKE
+finds, on both databases (SQLite searches short terms with LIKE)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from metrohub.catalogue.grams import is_gram, search_grams
+from metrohub.catalogue.lines import fold
+from metrohub.catalogue.models import CapabilityLine
+from metrohub.catalogue.search import Filters, like_scan, query_groups, search, search_page
+
+
+def test_grams_are_the_characters_and_pairs_of_each_non_ascii_run():
+    # Latin words, numbers and white space end a run: "级" and "—" stand alone, no "表0" or "级j"
+    grams = search_grams("压力表 0.05级 jjg 52—2013")
+    assert grams.split() == sorted({"压", "力", "表", "压力", "力表", "级", "—"})
+    assert search_grams("") == ""
+    assert search_grams("jjg 52 mpa") == ""
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [("温", True), ("温度", True), ("温度计", False), ("5级", False), ("mm", False), ("", False)],
+)
+def test_only_terms_of_one_or_two_non_ascii_characters_are_answered_by_grams(term, expected):
+    assert is_gram(term) is expected
+
+
+def test_a_line_saved_alone_keeps_its_grams_in_step_with_its_text(world):
+    center = world["centers"]["CQ-AUTO"]
+    line = _line(center, "高温 度量", key="alone")
+    assert set(line.search_grams.split()) == {"高", "温", "度", "量", "高温", "度量"}
+    line.search_text = "中心频率"
+    line.save(update_fields=["search_text"])
+    line.refresh_from_db()
+    assert set(line.search_grams.split()) == {"中", "心", "频", "率", "中心", "心频", "频率"}
+
+
+def _line(center, text: str, *, key: str) -> CapabilityLine:
+    return CapabilityLine.objects.create(
+        center=center,
+        natural_key=f"grams-{key}",
+        kind="calibration",
+        area="thermal",
+        measurand=text.split()[0],
+        status=CapabilityLine.Status.PUBLISHED,
+        content_hash="0",
+        region_code="500000",
+        search_text=fold(text),
+        measurand_key=fold(text.split()[0]),
+    )
+
+
+# One, two and three characters, two short terms, a term that no line holds, and terms mixing
+# Chinese with Latin letters and digits.
+QUERIES = [
+    "温",
+    "压力",
+    "温度",
+    "电能",
+    "中心",
+    "温度 上海",
+    "温度计",
+    "温度 mpa",
+    "0.05级",
+    "x温度y",
+]
+
+
+@pytest.fixture
+def crafted(world):
+    """Lines whose texts put the characters of a short term apart or against Latin letters, so a
+    gram that spanned a space or a letter would be caught."""
+    center = world["centers"]["CQ-AUTO"]
+    texts = ["高温 度量", "x温度y 电 能", "中心频率 温度", "压 力表", "0.05级 温"]
+    return [_line(center, text, key=str(i)) for i, text in enumerate(texts)]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_short_terms_find_what_a_plain_like_finds(crafted, q):
+    assert all(len(group) == 1 for group in query_groups(q)), "a term with synonyms: not plain"
+    expected = list(like_scan(q).values_list("pk", flat=True))
+    assert list(search(Filters(q=q)).values_list("pk", flat=True)) == expected
+    page = search_page(Filters(q=q), page=1, page_size=500, with_facets=False)
+    assert page.count == len(expected) and [line.pk for line in page.lines] == expected
+
+
+def test_crafted_lines_are_found_only_where_the_characters_are_adjacent(crafted):
+    found = set(search(Filters(q="温度")).values_list("pk", flat=True))
+    assert [line.pk in found for line in crafted] == [False, True, True, False, False]
+    found = set(search(Filters(q="电能")).values_list("pk", flat=True))
+    assert not found & {line.pk for line in crafted}
+
+
+@pytest.mark.parametrize("q", ["中心", "温度 上海", "电能"])
+def test_short_terms_are_answered_by_the_grams_index_not_a_scan(crafted, q):
+    """pg_trgm cannot serve a term shorter than three characters, so at a million lines `中心`
+    read every line. Every query that matches these rare terms must use the grams index."""
+    if connection.vendor != "postgresql":
+        pytest.skip("plans are read on PostgreSQL")
+    # enough lines without the terms that reading them all costs more than asking an index
+    filler = fold("压力 数字压力计 校准 力学")
+    CapabilityLine.objects.bulk_create(
+        CapabilityLine(
+            center=crafted[0].center,
+            natural_key=f"filler-{i}",
+            kind="calibration",
+            area="mechanical",
+            measurand="压力",
+            status=CapabilityLine.Status.PUBLISHED,
+            content_hash="0",
+            region_code="500000",
+            search_text=filler,
+            search_grams=search_grams(filler),
+            measurand_key="压力",
+        )
+        for i in range(5000)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        search_page(Filters(q=q), page=1, page_size=20, with_facets=False)
+    matching = [
+        query["sql"]
+        for query in queries
+        if "catalogue_capabilityline" in query["sql"] and "LIKE" in query["sql"]
+    ]
+    assert matching
+    with connection.cursor() as cursor:
+        # as after autovacuum: the new lines moved from the index's pending list into the index,
+        # and statistics that tell the planner how rare the terms are
+        cursor.execute("SELECT gin_clean_pending_list('catalogue_line_grams')")
+        cursor.execute("ANALYZE catalogue_capabilityline")
+        for sql in matching:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan on catalogue_capabilityline" not in plan, plan
+            assert "Bitmap Index Scan on catalogue_line_grams" in plan, plan
