@@ -56,3 +56,18 @@ def test_the_filled_in_skeleton_is_the_rendered_template(language, settings):
                     expected.content.decode()
                 ), (changes, intact, broken)
     assert len(views_public._SKELETONS) == 16
+
+
+@pytest.mark.django_db
+def test_the_page_is_kept_by_no_cache_as_never_cache_would_say(issue):
+    from django.http import HttpResponse
+    from django.test import Client
+    from django.utils.cache import add_never_cache_headers
+    from django.utils.http import parse_http_date
+
+    certificate = issue("calibration")
+    response = Client().get(f"/verify/{certificate.token}")
+    expected = HttpResponse()
+    add_never_cache_headers(expected)
+    assert response["Cache-Control"] == expected["Cache-Control"]
+    assert abs(parse_http_date(response["Expires"]) - parse_http_date(expected["Expires"])) <= 1

@@ -186,8 +186,9 @@ def _row_postgresql(token):
         return cursor.fetchone()
 
 
-def _record(row) -> tuple[Record, Stored]:
+def _record(row, unwritten: int = 0) -> tuple[Record, Stored]:
     values, stored, tail = list(row[:26]), row[26:31], row[31:]
+    values[13] += unwritten
     values[4], values[6] = _aware(values[4]), _aware(values[6])
     values[5], values[25] = _date(values[5]), _date(values[25])
     return Record(*values, *tail[:2]), Stored(*stored, current=tail[2])
@@ -208,11 +209,9 @@ def lookup(token: str) -> tuple[Record, Stored] | None:
             row = cursor.fetchone()
     if row is None:
         return None
-    record, stored = _record(row)
-    unwritten = counting.add(record.id, timezone.now())
+    found = _record(row, counting.add(row[0], timezone.now()))
     counting.flush_if_due()
-    count = record.verification_count + unwritten
-    return Record(**{**record.__dict__, "verification_count": count}), stored
+    return found
 
 
 @dataclass(frozen=True)
