@@ -253,7 +253,7 @@ def main() -> int:
 
         with cProfile.Profile() as profiler:
             measure(client, [f"/verify/{t}" for t in tokens[-2000:]], args.seconds)
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "tottime")).print_stats(40)
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN ANALYZE " + _sql_for_explain(), [tokens[0]])
             print("\n".join(row[0] for row in cursor.fetchall()))
