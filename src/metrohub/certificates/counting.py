@@ -6,9 +6,10 @@ adds its scans to an in-memory tally and folds it into VerificationTally in one 
 FLUSH_EVERY scans or FLUSH_SECONDS (checked at each scan, outside a transaction) and when the
 process exits. What a scan shows is the stored count plus this process's scans not yet written:
 exact within one process; with several processes, the other processes' most recent scans appear
-once they flush. No scan is lost: a batch whose write fails goes back into the tally, to be
-written with the next one; only a process killed without exiting (SIGKILL, a crash) loses the
-scans it had not written yet, at most FLUSH_EVERY of them or FLUSH_SECONDS' worth.
+once they flush (a process that scans nothing more keeps its last, fewer than FLUSH_EVERY, until
+it exits). No scan is lost: a batch whose write fails goes back into the tally, to be written
+with the next one; only a process killed without exiting (SIGKILL, a crash) loses the scans it
+had not written yet, fewer than FLUSH_EVERY.
 """
 
 import atexit
