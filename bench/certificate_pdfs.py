@@ -1,7 +1,7 @@
 """Certificate PDFs rendered per second on one core (target: at least 5), against the floor of
 the same engine in the same run: WeasyPrint writing a one-page PDF with one line of Chinese.
 
-    .venv/bin/python bench/certificate_pdfs.py [N]
+    .venv/bin/python bench/certificate_pdfs.py [N] [--profile]
 
 N demo certificates of every kind (two pages each, Noto Sans CJK, QR code, PDF/A-3b with the
 DCC XML embedded) are rendered one after the other in this one process.
@@ -13,7 +13,8 @@ import tempfile
 import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "metrohub.settings")
-os.environ["METROHUB_DATA_DIR"] = tempfile.mkdtemp(prefix="metrohub-bench-")
+# a kept METROHUB_DATA_DIR keeps its demo world: measure again without building it
+os.environ.setdefault("METROHUB_DATA_DIR", tempfile.mkdtemp(prefix="metrohub-bench-"))
 os.environ.setdefault("METROHUB_TASK_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 
 import django  # noqa: E402
@@ -43,13 +44,14 @@ def rate(label: str, work, n: int) -> float:
     return n / seconds
 
 
-def main(n: int = 20) -> int:
+def main(n: int = 20, profile: bool = False) -> int:
     from weasyprint import HTML
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.METROHUB_DEMO_CASES = False
     call_command("migrate", verbosity=0)
-    build_demo()
+    if not Certificate.objects.exists():
+        build_demo()
     certificates = list(Certificate.objects.select_related("job", "center").order_by("pk")[:n])
     jobs = [(c, services.read_xml(c), list(c.job.points.all())) for c in certificates]
     kinds = sorted({c.kind for c in certificates})
@@ -62,6 +64,17 @@ def main(n: int = 20) -> int:
     def floor(i):
         HTML(string=FLOOR_HTML).write_pdf()
 
+    if profile:
+        import cProfile
+        import pstats
+
+        certificate(0)
+        with cProfile.Profile() as profiler:
+            for i in range(n):
+                certificate(i)
+        for order in ("cumulative", "tottime"):
+            pstats.Stats(profiler).sort_stats(order).print_stats(35)
+        return 0
     print(f"{n} certificates ({', '.join(kinds)}), one process, os.cpu_count() = {os.cpu_count()}")
     ours = rate("certificate PDF (2 pages, QR, PDF/A-3b + DCC XML)", certificate, n)
     base = rate("WeasyPrint floor (1 line of Chinese, 1 page)", floor, n)
@@ -72,4 +85,5 @@ def main(n: int = 20) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 20))
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    sys.exit(main(int(numbers[0]) if numbers else 20, profile="--profile" in sys.argv))

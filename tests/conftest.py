@@ -262,3 +262,13 @@ def pytest_configure(config):
     from metrohub.rulepacks import services as rulepack_services
 
     rulepack_services.RECHECK_SECONDS = float("inf")
+
+
+@pytest.fixture(autouse=True)
+def _unwritten_verification_counts():
+    """Scans counted in memory and not yet written belong to the test that made them: its rows
+    are rolled back, so they must not be written into the next test's."""
+    yield
+    from metrohub.certificates import counting
+
+    counting.discard()

@@ -1,5 +1,5 @@
-"""The verification: its count on PostgreSQL outside a transaction, as a served request makes it
-(committed without waiting for the disk, one scan after another counted); its stored checks,
+"""The verification: its count outside a transaction, as a served request makes it (in batches,
+committed without waiting for the disk on PostgreSQL, every scan counted); its stored checks,
 never shown once a write has changed what they judged."""
 
 import datetime as dt
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from metrohub.certificates import services, verification
+from metrohub.certificates import counting, services, verification
 from metrohub.certificates.models import Certificate, VerificationTally
 from metrohub.standards import services as standard_services
 from metrohub.standards.models import MeasurementStandard, StandardInstrument
@@ -19,21 +19,42 @@ from .conftest import MEASURED, TODAY, job_data
 
 
 @pytest.mark.django_db(transaction=True)
-def test_each_scan_is_counted_outside_a_transaction(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("the asynchronously committed count is PostgreSQL's")
-    certificate = Certificate.objects.filter(status="valid").order_by("pk").first()
+def test_scans_outside_a_transaction_are_written_in_batches(world, monkeypatch):
+    """As a served request makes them: no write per scan, a batch every FLUSH_EVERY scans
+    (committed without waiting for the disk on PostgreSQL, the session's setting untouched)."""
+    monkeypatch.setattr(counting, "FLUSH_EVERY", 7)
+    monkeypatch.setattr(counting, "FLUSH_SECONDS", 3600)
+    certificates = list(Certificate.objects.filter(status="valid").order_by("pk")[:3])
+    VerificationTally.objects.filter(certificate__in=certificates).update(count=0)
     assert not connection.in_atomic_block
-    before = _synchronous_commit()
-    first, _ = verification.lookup(certificate.token)
-    second, _ = verification.lookup(certificate.token)
-    assert (first.id, first.number) == (certificate.pk, certificate.number)
-    assert (first.verification_count, second.verification_count) == (1, 2)
-    assert VerificationTally.objects.get(certificate=certificate).count == 2
-    # the connection is back in autocommit, its session's commit setting untouched
-    assert connection.connection.autocommit
-    assert _synchronous_commit() == before
-    assert verification.lookup("x" * len(certificate.token)) is None
+    before = _synchronous_commit() if connection.vendor == "postgresql" else None
+    shown = {c.pk: [] for c in certificates}
+    for i in range(100):
+        certificate = certificates[i % 3]
+        record, _ = verification.lookup(certificate.token)
+        assert (record.id, record.number) == (certificate.pk, certificate.number)
+        shown[certificate.pk].append(record.verification_count)
+    # each scan shows every earlier one, written or not
+    assert [shown[c.pk] for c in certificates] == [
+        list(range(1, 35)), list(range(1, 34)), list(range(1, 34))
+    ]  # fmt: skip
+    written = dict(
+        VerificationTally.objects.filter(certificate__in=certificates).values_list(
+            "certificate_id", "count"
+        )
+    )
+    assert sum(written.values()) == 98  # 14 batches of 7; the last 2 scans not yet written
+    assert sum(counting.pending(c.pk) for c in certificates) == 2
+    assert counting.flush() == 2
+    written = VerificationTally.objects.filter(certificate__in=certificates).order_by("pk")
+    assert [(t.certificate_id, t.count) for t in written] == [
+        (certificates[0].pk, 34), (certificates[1].pk, 33), (certificates[2].pk, 33)
+    ]  # fmt: skip
+    assert all(t.last_at is not None for t in written)
+    assert connection.connection is None or connection.get_autocommit()
+    if before is not None:
+        assert _synchronous_commit() == before
+    assert verification.lookup("x" * len(certificates[0].token)) is None
 
 
 def _synchronous_commit() -> str:

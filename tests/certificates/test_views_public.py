@@ -56,3 +56,57 @@ def test_the_filled_in_skeleton_is_the_rendered_template(language, settings):
                     expected.content.decode()
                 ), (changes, intact, broken)
     assert len(views_public._SKELETONS) == 16
+
+
+@pytest.mark.django_db
+def test_the_page_is_kept_by_no_cache_as_never_cache_would_say(issue):
+    from django.http import HttpResponse
+    from django.test import Client
+    from django.utils.cache import add_never_cache_headers
+    from django.utils.http import parse_http_date
+
+    certificate = issue("calibration")
+    response = Client().get(f"/verify/{certificate.token}")
+    expected = HttpResponse()
+    add_never_cache_headers(expected)
+    assert response["Cache-Control"] == expected["Cache-Control"]
+    assert abs(parse_http_date(response["Expires"]) - parse_http_date(expected["Expires"])) <= 1
+
+
+@pytest.mark.django_db
+def test_the_language_switch_of_the_page_passes_the_csrf_check(issue):
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    certificate = issue("calibration")
+    client = Client(enforce_csrf_checks=True)
+    tokens = []
+    for _ in range(3):  # the first visit gets its secret, the next ones reuse it
+        page = client.get(f"/verify/{certificate.token}").content.decode()
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1])
+    secret = client.cookies["csrftoken"].value
+    assert len(set(tokens)) == 3  # masked afresh every time
+    assert all(len(t) == 64 and _unmask_cipher_token(t) == secret for t in tokens)
+    answer = client.post(
+        "/i18n/setlang/",
+        {
+            "csrfmiddlewaretoken": tokens[-1],
+            "language": "en",
+            "next": f"/verify/{certificate.token}",
+        },
+    )
+    assert (answer.status_code, answer["Location"]) == (302, f"/verify/{certificate.token}")
+    assert client.cookies["metrohub_language"].value == "en"
+    assert "Certificate verification" in client.get(f"/verify/{certificate.token}").content.decode()
+    forged = client.post("/i18n/setlang/", {"csrfmiddlewaretoken": "a" * 64, "language": "zh-hans"})
+    assert forged.status_code == 403
+
+
+def test_the_mask_is_uniform_over_its_characters():
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS
+
+    drawn = "".join(views_public._random_chars(32) for _ in range(2000))
+    counts = [drawn.count(c) for c in CSRF_ALLOWED_CHARS]
+    # 64,000 draws over 62 characters: about 1,032 each; a modulo bias would put 4 of them
+    # some 25 % above the rest
+    assert min(counts) > 850 and max(counts) < 1220

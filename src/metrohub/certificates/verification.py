@@ -4,7 +4,8 @@ SHA-256 of its PDF and XML, and whether the stored XML still matches its detache
 It is public, so it is rate-limited (the "verification" rate of metrohub.core.ratelimit), and
 every check is counted. It is also
 the platform's busiest read at national scale (one scan per instrument handed over), so it reads
-what it shows with one hand-written query and counts with one UPDATE, without building models.
+what it shows with one hand-written query, without building models, and counts in memory,
+written in batches (metrohub.certificates.counting): a scan writes nothing.
 
 What does not change from one scan to the next (the XML's digest and signature checks and the
 traceability chain's verdict) is judged once and stored beside the count (VerificationTally),
@@ -27,7 +28,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from metrohub.centers.models import Center
-from metrohub.certificates import keys
+from metrohub.certificates import counting, keys
 from metrohub.certificates.models import (
     Certificate,
     CertificateKind,
@@ -139,29 +140,14 @@ def _joins() -> str:
     )
 
 
-def _upsert() -> str:
-    c, *_, t = _tables()
-    # The WHERE also settles SQLite's parse of INSERT … SELECT … ON CONFLICT.
-    return (
-        f"INSERT INTO {t} (certificate_id, count, last_at) SELECT id, 1, %s FROM {c} "  # noqa: S608
-        f"WHERE token = %s ON CONFLICT (certificate_id) DO UPDATE SET count = {t}.count + 1, "
-        f"last_at = excluded.last_at RETURNING certificate_id, count, "
-        f"{_STORED.format(t=t)}"
-    )
-
-
 @functools.cache
 def _sql() -> str:
-    """SQLite: the read after the counting upsert (table names from the models)."""
-    return f"SELECT {_COLUMNS.format(count='0')}, {_joins()} WHERE c.token = %s"
-
-
-@functools.cache
-def _sql_counting() -> str:
-    """PostgreSQL: count and read in one statement (a data-modifying WITH), one round trip."""
+    """The certificate with its stored checks and count, by token (table names from the models;
+    the token is a parameter)."""
+    *_, t = _tables()
     return (
-        f"WITH counted AS ({_upsert()}) SELECT {_COLUMNS.format(count='counted.count')}, "
-        f"{_STORED.format(t='counted')}, {_joins()} JOIN counted ON counted.certificate_id = c.id"
+        f"SELECT {_COLUMNS.format(count='COALESCE(t.count, 0)')}, {_STORED.format(t='t')}, "
+        f"{_joins()} LEFT JOIN {t} t ON t.certificate_id = c.id WHERE c.token = %s"
     )
 
 
@@ -177,24 +163,12 @@ def _date(value):
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-# Django's psycopg connections prepare nothing (prepare_threshold None); the statements below ask
+# Django's psycopg connections prepare nothing (prepare_threshold None); the statement below asks
 # for it explicitly, and nothing else on the connection uses server-side binding.
 _PREPARE_ON_REQUEST = 1 << 30
 
 
-@functools.cache
-def _sql_counting_async() -> str:
-    """The counting statement as its own transaction, committed without waiting for the WAL to
-    reach the disk: a scan's count is not worth a disk flush (a crash may lose the last fraction
-    of a second of counts, never corrupt them; the certificate itself is only read). The setting
-    is local to the statement's transaction: the session's stays as it was."""
-    return _sql_counting().replace(
-        " JOIN counted ON",
-        " CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) s JOIN counted ON",
-    )
-
-
-def _counted_row_postgresql(now, token):
+def _row_postgresql(token):
     """One round trip: one statement, prepared once per connection with its generic plan
     (planning seven joined tables costs several times running the plan)."""
     import psycopg
@@ -207,41 +181,37 @@ def _counted_row_postgresql(now, token):
             # Left to choose, PostgreSQL keeps re-planning the statement (its custom plans look
             # cheaper); the setting touches prepared statements only, and only this one is.
             cursor.execute("SET plan_cache_mode TO force_generic_plan")
-    outside = not connection.in_atomic_block and raw.autocommit
     with psycopg.Cursor(raw) as cursor:
-        cursor.execute(
-            _sql_counting_async() if outside else _sql_counting(), [now, token], prepare=True
-        )
+        cursor.execute(_sql(), [token], prepare=True)
         return cursor.fetchone()
 
 
-def lookup(token: str) -> tuple[Record, Stored] | None:
-    """Count one verification and read the certificate with its stored checks, without building
-    a model: one round trip on PostgreSQL, an upsert and a read on SQLite (in-process, where
-    round trips are free)."""
-    if not token or len(token) != TOKEN_LENGTH:
-        return None
-    now = timezone.now()
-    if connection.vendor == "postgresql":
-        row = _counted_row_postgresql(now, token)
-        if row is None:
-            return None
-        values, stored, tail = list(row[:26]), row[26:31], row[31:]
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(_upsert(), [now, token])
-            counted = cursor.fetchone()
-            if counted is None:
-                return None
-            cursor.execute(_sql(), [token])
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        values, stored, tail = list(row[:26]), counted[2:7], row[26:]
-        values[13] = counted[1]
+def _record(row, unwritten: int = 0) -> tuple[Record, Stored]:
+    values, stored, tail = list(row[:26]), row[26:31], row[31:]
+    values[13] += unwritten
     values[4], values[6] = _aware(values[4]), _aware(values[6])
     values[5], values[25] = _date(values[5]), _date(values[25])
     return Record(*values, *tail[:2]), Stored(*stored, current=tail[2])
+
+
+def lookup(token: str) -> tuple[Record, Stored] | None:
+    """Read the certificate with its stored checks, without building a model (one prepared
+    statement on PostgreSQL), and count the verification in this process's tally (counting):
+    no write on the scan's path. The count shown is the stored one plus this process's scans
+    not yet written, this one included."""
+    if not token or len(token) != TOKEN_LENGTH:
+        return None
+    if connection.vendor == "postgresql":
+        row = _row_postgresql(token)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_sql(), [token])
+            row = cursor.fetchone()
+    if row is None:
+        return None
+    found = _record(row, counting.add(row[0], timezone.now()))
+    counting.flush_if_due()
+    return found
 
 
 @dataclass(frozen=True)
@@ -306,13 +276,17 @@ def judge(record: Record) -> Check:
 def store(certificate_id: int, found: Check, *, generation: int, xml_file: str) -> None:
     """Keep the checks with the generation read before they were judged: a write committed
     meanwhile has raised it, so what was judged on older records is never trusted."""
-    VerificationTally.objects.filter(certificate_id=certificate_id).update(
-        generation=generation,
-        chain_broken=found.chain_broken,
-        xml_intact=found.xml_intact,
-        signature_valid=found.signature_valid,
-        xml_file=xml_file,
-    )
+    checks = {
+        "generation": generation,
+        "chain_broken": found.chain_broken,
+        "xml_intact": found.xml_intact,
+        "signature_valid": found.signature_valid,
+        "xml_file": xml_file,
+    }
+    # a certificate issued before the checks were stored may have no row yet (counts are
+    # written apart from scans)
+    if not VerificationTally.objects.filter(certificate_id=certificate_id).update(**checks):
+        VerificationTally.objects.get_or_create(certificate_id=certificate_id, defaults=checks)
 
 
 def store_at_issue(certificate: Certificate) -> None:
@@ -327,10 +301,8 @@ def lookup_quietly(certificate_id: int) -> Record:
     """The record a scan would show, read without counting it."""
     with connection.cursor() as cursor:
         cursor.execute(_sql().replace("c.token = %s", "c.id = %s"), [certificate_id])
-        row = list(cursor.fetchone())
-    row[4], row[6] = _aware(row[4]), _aware(row[6])
-    row[5], row[25] = _date(row[5]), _date(row[25])
-    return Record(*row[:28])
+        record, _stored = _record(cursor.fetchone())
+    return record
 
 
 def current_generation() -> int:
