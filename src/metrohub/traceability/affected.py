@@ -8,7 +8,7 @@ instrument's standard from that calibration on, until the instrument's next cali
 
 import datetime as dt
 
-from django.db import connection
+from django.db import connection, transaction
 
 from metrohub.certificates.models import Certificate, StandardUse
 from metrohub.standards.models import InstrumentCertificate, StandardInstrument
@@ -33,7 +33,8 @@ def _tables() -> dict:
 # the instrument's next calibration (one probe per calibration record, not per job). UNION
 # drops a row already found (same certificate, level and source), so two paths to one certificate
 # expand it once per level; MAX_DEPTH ends a cycle of calibrations. Each certificate is answered
-# once, at its lowest level, with the (smallest) certificate it came through at that level.
+# once, at its lowest level, with the (smallest) certificate it came through at that level (a
+# certificate found directly has none: at level 0 the source is always NULL).
 SQL = """
 WITH RECURSIVE affected(certificate_id, depth, via_id) AS (
     SELECT c.id, 0, CAST(NULL AS bigint)
@@ -52,20 +53,34 @@ WITH RECURSIVE affected(certificate_id, depth, via_id) AS (
              WHERE n.instrument_id = r.instrument_id AND n.issued_on > r.issued_on), %s)
     JOIN {cert} c ON c.job_id = u.job_id
     WHERE a.depth < {depth}
-), lowest AS (
-    SELECT certificate_id, MIN(depth) AS depth FROM affected GROUP BY certificate_id
 )
-SELECT a.certificate_id, a.depth, MIN(a.via_id)
-FROM affected a JOIN lowest l ON l.certificate_id = a.certificate_id AND l.depth = a.depth
-GROUP BY a.certificate_id, a.depth
+SELECT certificate_id, depth, via_id FROM (
+    SELECT certificate_id, depth, via_id,
+           ROW_NUMBER() OVER (PARTITION BY certificate_id ORDER BY depth, via_id) AS nth
+    FROM affected
+) ranked
+WHERE nth = 1
 """
+
+# PostgreSQL plans the recursive step before it knows how many rows a level holds (it guesses
+# from the table sizes), and with few calibration records on platform certificates it may join
+# every such record's whole window first and merge the level in afterwards: the work then grows
+# with the records in the database, not with the affected set. Nested loops keep each step
+# driven by the certificates the previous level found (index probes only).
+NESTED_LOOPS = "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off"
+
+
+def query(*, standard_id: int, since: dt.date, until: dt.date) -> tuple[str, list]:
+    return SQL.format(depth=MAX_DEPTH, **_tables()), [standard_id, since, until, FOREVER]
 
 
 def affected(*, standard_id: int, since: dt.date, until: dt.date) -> list[tuple[int, int, int]]:
     """[(certificate id, level, the certificate it came through or None)], in one query."""
-    sql = SQL.format(depth=MAX_DEPTH, **_tables())
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [standard_id, since, until, FOREVER])
+    sql, params = query(standard_id=standard_id, since=since, until=until)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(NESTED_LOOPS)
+        cursor.execute(sql, params)
         return sorted(cursor.fetchall())
 
 
