@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bulk  # noqa: E402
 import certificate_verify  # noqa: E402  (sets Django up)
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 
 from metrohub.centers.models import Center  # noqa: E402
 from metrohub.certificates.models import Certificate, StandardUse  # noqa: E402
@@ -43,7 +43,6 @@ from metrohub.standards.models import (  # noqa: E402
 )
 from metrohub.traceability.affected import (  # noqa: E402
     MAX_DEPTH,
-    NESTED_LOOPS,
     _tables,
     affected,
     affected_naive,
@@ -111,40 +110,6 @@ def link_downstream(failed: int, others: list[int]) -> None:
         )  # fmt: skip
 
 
-def link_others(pks: list[int]) -> None:
-    """Every other bench standard's instrument calibrated once a year (2015–2024) by a platform
-    certificate made with the last standard, which nothing affected touches: records that are no
-    part of the affected set, so that a plan reading every record's window would show."""
-    last = pks[-1]
-    sources = list(
-        Certificate.objects.filter(job__standards=last)
-        .order_by("job__measured_on", "pk")
-        .values_list("pk", "number", "center__name", "job__measured_on")
-    )
-    by_year = {}
-    for row in sources:
-        by_year.setdefault(row[3].year, row)
-    instruments = StandardInstrument.objects.filter(
-        standard_id__in=pks[1 + DOWNSTREAM : -1]
-    ).values_list("pk", flat=True)
-    InstrumentCertificate.objects.bulk_create(
-        (
-            InstrumentCertificate(
-                instrument_id=instrument,
-                platform_certificate_id=pk,
-                issuer=center,
-                number=number,
-                issued_on=day,
-                due_on=day + dt.timedelta(days=364),
-            )  # fmt: skip
-            for instrument in instruments
-            for pk, number, center, day in by_year.values()
-        ),
-        batch_size=5000,
-    )
-    bulk.vacuum(["standards_instrumentcertificate"])
-
-
 def build(target: int, k: int) -> None:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -164,8 +129,6 @@ def build(target: int, k: int) -> None:
     pks = bench_standards()
     if not InstrumentCertificate.objects.filter(instrument__standard_id=pks[1]).exists():
         link_downstream(pks[0], pks[1 : 1 + DOWNSTREAM])
-    if not InstrumentCertificate.objects.filter(instrument__standard_id=pks[-2]).exists():
-        link_others(pks)
     print(f"world built in {time.perf_counter() - started:.0f} s", flush=True)
 
 
@@ -220,8 +183,7 @@ def before(failed: int) -> tuple[set[int], float]:
 
 def explain(failed: int) -> None:
     sql, params = query(standard_id=failed, since=WINDOW[0], until=WINDOW[1])
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(NESTED_LOOPS)
+    with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         print("\n".join(row[0] for row in cursor.fetchall()))
 

@@ -8,7 +8,7 @@ instrument's standard from that calibration on, until the instrument's next cali
 
 import datetime as dt
 
-from django.db import connection, transaction
+from django.db import connection
 
 from metrohub.certificates.models import Certificate, StandardUse
 from metrohub.standards.models import InstrumentCertificate, StandardInstrument
@@ -62,13 +62,6 @@ SELECT certificate_id, depth, via_id FROM (
 WHERE nth = 1
 """
 
-# PostgreSQL plans the recursive step before it knows how many rows a level holds (it guesses
-# from the table sizes), and with few calibration records on platform certificates it may join
-# every such record's whole window first and merge the level in afterwards: the work then grows
-# with the records in the database, not with the affected set. Nested loops keep each step
-# driven by the certificates the previous level found (index probes only).
-NESTED_LOOPS = "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off"
-
 
 def query(*, standard_id: int, since: dt.date, until: dt.date) -> tuple[str, list]:
     return SQL.format(depth=MAX_DEPTH, **_tables()), [standard_id, since, until, FOREVER]
@@ -77,9 +70,7 @@ def query(*, standard_id: int, since: dt.date, until: dt.date) -> tuple[str, lis
 def affected(*, standard_id: int, since: dt.date, until: dt.date) -> list[tuple[int, int, int]]:
     """[(certificate id, level, the certificate it came through or None)], in one query."""
     sql, params = query(standard_id=standard_id, since=since, until=until)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(NESTED_LOOPS)
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return sorted(cursor.fetchall())
 
