@@ -59,10 +59,13 @@ def bare(request):
     return HttpResponse("ok")
 
 
-def generate(count: int) -> float:
-    """Write `count` issued certificates (and their jobs) after the demo world's; seconds taken."""
+def generate(count: int, *, offset: int = 0, tallies: bool = True) -> float:
+    """Write `count` issued certificates (and their jobs) after the demo world's; seconds taken.
+    `offset`: how many an earlier call generated, so a world can grow without reusing a number;
+    `tallies=False` leaves out the stored checks (a bench that never verifies)."""
+    # the demo world's certificates only: a growing world must not copy what it generated
     pool = list(
-        Certificate.objects.select_related("job").values(
+        Certificate.objects.exclude(pdf_sha256=PDF_PLACEHOLDER).values(
             "center_id", "customer_id", "kind", "xml", "xml_sha256", "signature",
             "signing_key_id", "job__instrument_name", "job__method_code", "job__measurand",
             "job__created_by_id",
@@ -89,12 +92,13 @@ def generate(count: int) -> float:
 
     def plan():
         sequence = {}
-        for i in range(count):
-            p = pool[i % len(pool)]
-            year = 2015 + (i // len(pool)) % 10
+        for n in range(offset + count):
+            p = pool[n % len(pool)]
+            year = 2015 + (n // len(pool)) % 10
             key = (p["center_id"], year)
             sequence[key] = sequence.get(key, 0) + 1
-            yield i, p, year, sequence[key]
+            if n >= offset:
+                yield n - offset, p, year, sequence[key]
 
     def jobs():
         for i, p, year, seq in plan():
@@ -138,7 +142,7 @@ def generate(count: int) -> float:
             checks[name] = (intact, intact and keys.verify(key, xml, p["signature"]),
                             verification._file_id(name))  # fmt: skip
 
-    def tallies():
+    def tally_lines():
         for i, p, _year, _seq in plan():
             intact, valid, file_id = checks[p["xml"]]
             yield (f"{first_cert + i}\t0\t\\N\t{generation}\tf\t{'t' if intact else 'f'}\t"
@@ -150,9 +154,10 @@ def generate(count: int) -> float:
         bulk.copy("certificates_certificate", cert_columns, certificates())
         print(f"  certificates copied: {time.perf_counter() - start:.0f} s", flush=True)
     print(f"  indexes rebuilt: {time.perf_counter() - start:.0f} s", flush=True)
-    bulk.copy("certificates_verificationtally", TALLY_COLUMNS, tallies())
-    print(f"  stored checks copied: {time.perf_counter() - start:.0f} s", flush=True)
-    bulk.vacuum((*TABLES, "certificates_verificationtally"))
+    if tallies:
+        bulk.copy("certificates_verificationtally", TALLY_COLUMNS, tally_lines())
+        print(f"  stored checks copied: {time.perf_counter() - start:.0f} s", flush=True)
+    bulk.vacuum((*TABLES, "certificates_verificationtally") if tallies else TABLES)
     return time.perf_counter() - start
 
 

@@ -167,7 +167,9 @@ def _center(world, center, today: dt.date, key, private) -> None:
             planned.append((job, _points(line, job_kind, rng, failing)))
     Job.objects.bulk_create([job for job, _ in planned])
     Job.standards.through.objects.bulk_create(
-        Job.standards.through(job_id=job.pk, measurementstandard_id=s.pk)
+        Job.standards.through(
+            job_id=job.pk, measurementstandard_id=s.pk, measured_on=job.measured_on
+        )
         for job, _ in planned
         for s in standards
     )

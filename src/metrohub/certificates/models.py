@@ -63,7 +63,11 @@ class Job(models.Model):
     method_code = models.CharField(_("method document"), max_length=60)
     method_title = models.CharField(_("title of the method"), max_length=300, blank=True)
     standards = models.ManyToManyField(
-        MeasurementStandard, related_name="jobs", blank=True, verbose_name=_("standards used")
+        MeasurementStandard,
+        related_name="jobs",
+        blank=True,
+        verbose_name=_("standards used"),
+        through="StandardUse",
     )
     location = models.CharField(
         _("performed at"), max_length=16, choices=Location.choices, default=Location.LABORATORY
@@ -143,6 +147,31 @@ class Job(models.Model):
 
 def _decimal_text(value) -> str:
     return "" if value is None else format(value.normalize(), "f")
+
+
+class StandardUse(models.Model):
+    """A standard used by a job, with the job's date of measurement beside it: reverse
+    traceability asks "which jobs used this standard between these two dates", and an index on
+    (standard, date) answers it by a range scan whose cost is the answer's size, not the number of
+    jobs the standard ever served. The date is the job's, kept in step by `certificates.uses`."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="+")
+    measurementstandard = models.ForeignKey(
+        MeasurementStandard, on_delete=models.CASCADE, related_name="+"
+    )
+    measured_on = models.DateField(null=True, editable=False)
+
+    class Meta:
+        db_table = "certificates_job_standards"
+        unique_together = [("job", "measurementstandard")]
+        indexes = [
+            models.Index(
+                fields=["measurementstandard", "measured_on", "job"], name="certificates_use_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}: {self.measurementstandard_id} ({self.measured_on})"
 
 
 class Conformity(models.TextChoices):
