@@ -2,6 +2,7 @@
 issuing, amending and revoking through the services, and as the data migration fills them, they
 give the numbers a direct count of the certificates gives."""
 
+import datetime as dt
 import importlib
 from types import SimpleNamespace
 
@@ -108,3 +109,43 @@ def test_the_data_migration_fills_the_tallies_with_the_direct_count(issued):
     migration = importlib.import_module("metrohub.certificates.migrations.0006_fill_issue_tallies")
     migration.fill(apps, SimpleNamespace(connection=connection))  # it needs only the connection
     assert tallied() == expected
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="threads need a server database; SQLite serialises writers by itself",
+)
+def test_concurrent_issues_lose_no_count_and_a_rollback_takes_its_count_back():
+    from django.db import transaction
+
+    from metrohub.centers.models import Center
+    from metrohub.certificates.tallies import count_issued
+    from metrohub.organisations.models import Jurisdiction, Organisation
+    from tests.certificates.test_numbering import _run
+
+    place = Jurisdiction.objects.create(code="500000", name="重庆市", level="province")
+    host = Organisation.objects.create(
+        credit_code="9" * 18, name="示例研究院", kind="metrology_institute", jurisdiction=place
+    )
+    center = Center.objects.create(
+        code="T-TALLY", name="示例中心", host=host, jurisdiction=place, level="municipal"
+    )
+    at = timezone.make_aware(dt.datetime(2031, 3, 1, 10))
+    written = SimpleNamespace(center_id=center.pk, issued_at=at, kind="test_report")
+
+    def work(index):
+        committed = 0
+        for attempt in range(6):
+            try:
+                with transaction.atomic():
+                    count_issued([written])
+                    if (index + attempt) % 4 == 0:
+                        raise RuntimeError("the issue failed after it was counted")
+                committed += 1
+            except RuntimeError:
+                pass
+        return [committed]
+
+    assert sum(_run(8, work)) == 36  # 48 attempts, 12 rolled back
+    assert tallied() == {(center.pk, 2031, "test_report"): 36}
