@@ -74,6 +74,7 @@ def fill(programme, n: int) -> None:
     from metrohub.catalogue.models import CapabilityLine
     from metrohub.centers.models import Center
     from metrohub.certificates.models import Certificate, Job, SigningKey
+    from metrohub.certificates.tallies import count_issued
     from metrohub.enquiries.models import Enquiry
     from metrohub.legaltime.models import StoredDeadline
     from metrohub.sharing.models import Booking, Resource
@@ -139,7 +140,7 @@ def fill(programme, n: int) -> None:
                     created_by=someone,
                 )
                 serial = next(_serial)
-                Certificate.objects.create(
+                certificate = Certificate.objects.create(
                     job=job,
                     center=center,
                     customer=customer,
@@ -155,6 +156,7 @@ def fill(programme, n: int) -> None:
                     signature="s",
                     signing_key=key,
                 )
+                count_issued([certificate])  # written here as the service would, tallied too
             alliance = Alliance.objects.create(center=center, name=f"{center.name}联盟")
             Activity.objects.create(
                 alliance=alliance, held_on=dt.date(2024, 9, 1), kind="training", title="培训",

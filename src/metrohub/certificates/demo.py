@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from metrohub.catalogue.lines import uncertainty_at
 from metrohub.catalogue.models import CapabilityLine, ServiceKind
-from metrohub.certificates import dcc, keys, numbering, verification
+from metrohub.certificates import dcc, keys, numbering, tallies, verification
 from metrohub.certificates.models import (
     Certificate,
     Job,
@@ -254,6 +254,7 @@ def _issue_all(center, planned, by_job, key, private, replaces=None) -> list[Cer
         certificate.xml.save(f"{certificate.number}.xml", ContentFile(xml), save=False)
         certificates.append(certificate)
     Certificate.objects.bulk_create(certificates)
+    tallies.count_issued(certificates)
     _save_sequences(center)
     return certificates
 

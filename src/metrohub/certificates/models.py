@@ -340,6 +340,28 @@ class Certificate(models.Model):
         return tally.count if tally else 0
 
 
+class IssueTally(models.Model):
+    """How many certificates a center issued in a year (the local year of `issued_at`), of one
+    kind. The dashboards' by-year panels read these few hundred rows instead of grouping every
+    certificate; kept in step by `tallies.count_issued` in each transaction that writes
+    certificates. Revocation and supersession do not change it: it counts certificates issued."""
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=32, choices=CertificateKind.choices)
+    issued = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["center", "year", "kind"], name="certificates_issue_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.center_id}/{self.year}/{self.kind}: {self.issued}"
+
+
 class VerificationTally(models.Model):
     """How often a certificate has been verified. A narrow table of its own: counting a public
     scan rewrites this small row (one index), not the certificate's wide, many-indexed one."""

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from metrohub.accounts.models import Role
 from metrohub.accounts.roles import assignments, holds
 from metrohub.catalogue.models import CapabilityLine  # noqa: F401  (guards read it)
-from metrohub.certificates import dcc, guards, keys, numbering, pdf, verification
+from metrohub.certificates import dcc, guards, keys, numbering, pdf, tallies, verification
 from metrohub.certificates import points as pointlib
 from metrohub.certificates.models import (
     Certificate,
@@ -482,6 +482,7 @@ def _issue(job: Job, *, actor, on: dt.date, render_pdf: bool = True) -> Certific
     if render_pdf:
         attach_pdf(certificate, pdf.render(certificate, xml=xml, points=points))
     certificate.save()
+    tallies.count_issued([certificate])
     if replaced is not None:
         replaced.status = Certificate.Status.SUPERSEDED
         replaced.save(update_fields=["status"])
