@@ -16,7 +16,8 @@ def local(item) -> str:
     return (item.name_en if english() else item.name_zh) or ""
 
 
-def _pack(code: str, version: str):
+def pack(code: str, version: str):
+    """The pack version a case is bound to, or None when the registry no longer knows it."""
     from metrohub.rulepacks.services import registry
 
     try:
@@ -27,9 +28,9 @@ def _pack(code: str, version: str):
 
 def _view(code: str, version: str, kind: str):
     """The pack as a case of `kind` reads it (its own stages and deadlines), or None."""
-    pack = _pack(code, version)
+    found = pack(code, version)
     try:
-        return (pack, pack.for_kind(kind)) if pack else None
+        return (found, found.for_kind(kind)) if found else None
     except KeyError:
         return None
 

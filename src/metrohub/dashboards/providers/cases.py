@@ -291,7 +291,7 @@ def inspections(viewer) -> Block:
     done = total = 0
     for row in by_stage.annotate(n=Count("pk")):
         total += row["n"]
-        pack = registry_get(row["rulepack_code"], row["rulepack_version"])
+        pack = labels.pack(row["rulepack_code"], row["rulepack_version"])
         if pack is None or row["state"] != pack.for_kind("inspection").initial_stage().code:
             done += row["n"]
     due = live_obligations(viewer).filter(
@@ -310,12 +310,3 @@ def inspections(viewer) -> Block:
         },
     ]
     return block
-
-
-def registry_get(code: str, version: str):
-    from metrohub.rulepacks.services import registry
-
-    try:
-        return registry().get(code, version)
-    except KeyError:
-        return None
