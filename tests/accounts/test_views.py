@@ -93,3 +93,18 @@ def test_token_page_rejects_bad_input(client_for, user_for):
 def test_people_lists_only_people_of_the_jurisdiction(client_for):
     html = client_for("regulator").get("/accounts/people/").content.decode()
     assert "cq_applicant" in html and "sh_regulator" not in html and "hb_regulator" not in html
+
+
+def test_demo_people_are_named_by_their_names_and_the_header_gives_the_role(client, world):
+    """A name is a person's name (陈静), not "中心主任 陈静": the role is shown beside it, from
+    the person's role assignment, so a signature, a panel or a score sheet prints the name alone."""
+    from metrohub.accounts.models import User
+
+    names = dict(User.objects.values_list("username", "display_name"))
+    unnamed = {u: n for u, n in names.items() if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", n)}
+    assert unnamed == {}
+    assert names["cq_director"] == "陈静" and names["cq_engineer"] == "王磊"
+    client.force_login(User.objects.get(username="cq_director"))
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    account = re.search(r'data-testid="account">(.*?)</a>', html).group(1)
+    assert re.sub(r"<[^>]+>", "", account) == "陈静 · 中心主任"

@@ -104,8 +104,8 @@ def staff(world, username: str, name: str) -> User:
 def lab(world):
     center = world["centers"]["CQ-AUTO"]
     director = world["users"]["cq_director"]
-    performer = staff(world, "lab_performer", "检定员 王工")
-    checker = staff(world, "lab_checker", "核验员 李工")
+    performer = staff(world, "lab_performer", "王工")
+    checker = staff(world, "lab_checker", "李工")
     outsider = staff(world, "lab_novice", "新员工 赵工")
     methods = [m for _, m, _ in WORK.values()]
     for person, flags in (

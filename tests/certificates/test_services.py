@@ -162,7 +162,7 @@ def test_people_guard_refuses_one_person_signing_twice(lab, on_day):
     job = services.sign(actor=lab.checker, job=job, on=TODAY)  # the checker performs ...
     problems = _refusal(services.sign, actor=lab.checker, job=job, on=TODAY)  # ... and checks
     assert problems == {
-        "signature": ["核验员 李工已作为检定/校准/检测人员签署此任务：须由三个不同的人签署。"]
+        "signature": ["李工已作为检定/校准/检测人员签署此任务：须由三个不同的人签署。"]
     }
 
 

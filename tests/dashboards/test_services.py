@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from metrohub.cases.models import Obligation, SupervisionVisit
 from metrohub.catalogue.models import CapabilityLine
@@ -183,6 +183,17 @@ def test_the_other_province_is_not_counted(programme):
     assert "plan_targets" not in got  # Hubei's pack sets no targets
 
 
+def test_on_a_months_first_days_the_director_sees_last_month_and_is_told_none_yet(programme):
+    fill(programme, 3)
+    mine = Center.objects.filter(host=programme["orgs"]["yubei"])
+    june = Certificate.objects.filter(center__in=mine, issued_at__year=2025, issued_at__month=6)
+    moved = june.update(issued_at=timezone.make_aware(dt.datetime(2025, 5, 31, 15, 0)))
+    got = panels(programme["users"]["director"], "center_director")["certificates_this_month"]
+    assert got["columns"][1::2] == ["2025年6月出具", "2025年5月出具"]
+    assert [sum(r[i] for r in got["rows"]) for i in (1, 3)] == [0, moved] == [0, 3]
+    assert got["note"] == "2025年6月尚未出具证书。"
+
+
 def test_center_director_sees_my_center(programme):
     fill(programme, 3)
     got = panels(programme["users"]["director"], "center_director")
@@ -193,6 +204,10 @@ def test_center_director_sees_my_center(programme):
     month = Certificate.objects.filter(center__in=mine, issued_at__year=2025, issued_at__month=6)
     assert got["certificates_this_month"]["columns"][1] == "2025年6月出具"
     assert sum(r[1] for r in got["certificates_this_month"]["rows"]) == month.count() == 3
+    may = Certificate.objects.filter(center__in=mine, issued_at__year=2025, issued_at__month=5)
+    assert got["certificates_this_month"]["columns"][3] == "2025年5月出具"
+    assert sum(r[3] for r in got["certificates_this_month"]["rows"]) == may.count()
+    assert got["certificates_this_month"]["note"] == ""
     assert len(got["duties"]["items"]) == Obligation.objects.filter(case__center__in=mine).count()
     assert len(got["bookings_waiting"]["items"]) == 3
     assert len(got["enquiries_waiting"]["items"]) == 3

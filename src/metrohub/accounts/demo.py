@@ -6,16 +6,16 @@ DEMO_PASSWORD = "metrohub-demo"
 
 # (username, display name, role, organisation key, jurisdiction code)
 USERS = [
-    ("admin", "平台管理员 Admin", Role.PLATFORM_ADMIN, None, "000000"),
-    ("cq_regulator", "重庆市局 计量处 张明", Role.PROGRAMME_REGULATOR, "cq-amr", "500000"),
-    ("cq_district", "渝北区局 李强", Role.DISTRICT_REGULATOR, "cq-yubei-amr", "500112"),
-    ("cq_authority", "市经信委 王芳", Role.COMPETENT_AUTHORITY, "cq-eitc", "500000"),
-    ("cq_applicant", "汽车零部件公司 赵磊", Role.APPLICANT, "cq-auto", "500107"),
-    ("cq_director", "中心主任 陈静", Role.CENTER_DIRECTOR, "cq-cqmi", "500112"),
-    ("hb_regulator", "湖北省局 计量处 刘洋", Role.PROGRAMME_REGULATOR, "hb-amr", "420000"),
-    ("sh_regulator", "上海市局 计量处 周敏", Role.PROGRAMME_REGULATOR, "sh-amr", "310000"),
-    ("expert1", "专家 孙伟", Role.EXPERT, "hb-hbmi", "420000"),
-    ("industry_user", "企业用户 吴倩", Role.INDUSTRY_USER, "sh-ic", "310000"),
+    ("admin", "韩冰", Role.PLATFORM_ADMIN, None, "000000"),
+    ("cq_regulator", "张明", Role.PROGRAMME_REGULATOR, "cq-amr", "500000"),
+    ("cq_district", "李强", Role.DISTRICT_REGULATOR, "cq-yubei-amr", "500112"),
+    ("cq_authority", "王芳", Role.COMPETENT_AUTHORITY, "cq-eitc", "500000"),
+    ("cq_applicant", "赵磊", Role.APPLICANT, "cq-auto", "500107"),
+    ("cq_director", "陈静", Role.CENTER_DIRECTOR, "cq-cqmi", "500112"),
+    ("hb_regulator", "刘洋", Role.PROGRAMME_REGULATOR, "hb-amr", "420000"),
+    ("sh_regulator", "周敏", Role.PROGRAMME_REGULATOR, "sh-amr", "310000"),
+    ("expert1", "孙伟", Role.EXPERT, "hb-hbmi", "420000"),
+    ("industry_user", "吴倩", Role.INDUSTRY_USER, "sh-ic", "310000"),
 ]
 
 

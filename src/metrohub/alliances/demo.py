@@ -124,7 +124,7 @@ def _day(spec, today: dt.date) -> dt.date:
 
 DIRECTOR = (
     "sh_simt_director",
-    "上海市计量院 中心主任 韩蕾",
+    "韩蕾",
     Role.CENTER_DIRECTOR,
     "sh-simt",
     "310115",

@@ -11,14 +11,14 @@ from metrohub.accounts.models import Role, RoleAssignment, User
 
 # (username, display name, role, organisation key, jurisdiction code)
 USERS = [
-    ("hb_applicant", "光电科技公司 杨帆", Role.APPLICANT, "hb-optics", "420111"),
-    ("hb_authority", "省经信厅 马丽", Role.COMPETENT_AUTHORITY, "hb-eit", "420000"),
-    ("hb_district", "洪山区局 胡斌", Role.DISTRICT_REGULATOR, "hb-hongshan-amr", "420111"),
-    ("sh_applicant", "集成电路公司 徐航", Role.APPLICANT, "sh-ic", "310114"),
-    ("sh_cobuilder", "生物医药研究所 沈悦", Role.APPLICANT, "sh-bio", "310112"),
-    ("sh_authority", "市经信委 顾超", Role.COMPETENT_AUTHORITY, "sh-eit", "310000"),
-    ("sh_district", "浦东新区局 陆佳", Role.DISTRICT_REGULATOR, "sh-pudong-amr", "310115"),
-    ("sh_director", "集成电路公司 中心主任 钱程", Role.CENTER_DIRECTOR, "sh-ic", "310114"),
+    ("hb_applicant", "杨帆", Role.APPLICANT, "hb-optics", "420111"),
+    ("hb_authority", "马丽", Role.COMPETENT_AUTHORITY, "hb-eit", "420000"),
+    ("hb_district", "胡斌", Role.DISTRICT_REGULATOR, "hb-hongshan-amr", "420111"),
+    ("sh_applicant", "徐航", Role.APPLICANT, "sh-ic", "310114"),
+    ("sh_cobuilder", "沈悦", Role.APPLICANT, "sh-bio", "310112"),
+    ("sh_authority", "顾超", Role.COMPETENT_AUTHORITY, "sh-eit", "310000"),
+    ("sh_district", "陆佳", Role.DISTRICT_REGULATOR, "sh-pudong-amr", "310115"),
+    ("sh_director", "钱程", Role.CENTER_DIRECTOR, "sh-ic", "310114"),
 ]
 
 
@@ -115,7 +115,7 @@ def build_task_book() -> None:
         SupervisionVisit.objects.create(
             case=case,
             visited_on=start + dt.timedelta(days=120),
-            team=["督导组组长 王强", "技术专家 周敏"],
+            team=["王强（组长）", "蒋涛"],
             findings="计量标准建设按计划推进；服务能力建设进度滞后，需加快（示例）。",
             recorded_by=regulator,
         )

@@ -60,8 +60,8 @@ NAMES = {
 }
 #: the center directors of the applicants' organisations (the people who report)
 DIRECTORS = {
-    "chongqing": ("cq_auto_director", "汽车零部件公司 中心主任 何伟", "cq-auto", "500107"),
-    "hubei": ("hb_director", "光电科技公司 中心主任 周涛", "hb-optics", "420111"),
+    "chongqing": ("cq_auto_director", "何伟", "cq-auto", "500107"),
+    "hubei": ("hb_director", "周涛", "hb-optics", "420111"),
     "shanghai": ("sh_director", None, "sh-ic", "310114"),
 }
 #: the day each center's establishment case is filed

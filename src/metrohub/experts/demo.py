@@ -8,7 +8,7 @@ from metrohub.experts.models import ExpertProfile
 EXPERTS = [
     (
         "expert1",
-        "专家 孙伟",
+        "孙伟",
         "hb-hbmi",
         "420000",
         "正高级工程师",
@@ -17,7 +17,7 @@ EXPERTS = [
     ),
     (
         "expert2",
-        "专家 郑洁",
+        "郑洁",
         "sh-simt",
         "310000",
         "研究员",
@@ -26,7 +26,7 @@ EXPERTS = [
     ),
     (
         "expert3",
-        "专家 马骏",
+        "马骏",
         "cq-cqmi",
         "500000",
         "正高级工程师",
@@ -35,7 +35,7 @@ EXPERTS = [
     ),
     (
         "expert4",
-        "专家 高远",
+        "高远",
         "cq-univ",
         "500000",
         "教授",
@@ -44,7 +44,7 @@ EXPERTS = [
     ),
     (
         "expert5",
-        "专家 林珊",
+        "林珊",
         "sh-bio",
         "310000",
         "研究员",
@@ -53,7 +53,7 @@ EXPERTS = [
     ),
     (
         "expert6",
-        "专家 何平",
+        "何平",
         "hb-optics",
         "420000",
         "高级工程师",
@@ -62,7 +62,7 @@ EXPERTS = [
     ),
     (
         "expert7",
-        "专家 邓晨",
+        "邓晨",
         "hb-hbmi",
         "420000",
         "正高级工程师",
@@ -71,7 +71,7 @@ EXPERTS = [
     ),
     (
         "expert8",
-        "专家 许宁",
+        "许宁",
         "sh-simt",
         "310000",
         "高级工程师",

@@ -43,9 +43,7 @@ def build(world: dict) -> None:
     # The catalogue is seeded by a data migration; a flushed test database has lost it.
     import_module("metrohub.instruments.migrations.0002_catalogue").add(apps, None)
     owner = _station_owner(world)
-    user = ensure_user(
-        world, "cq_station", "加油站站长 陈刚", Role.INDUSTRY_USER, "cq-fuel", "500112"
-    )
+    user = ensure_user(world, "cq_station", "陈刚", Role.INDUSTRY_USER, "cq-fuel", "500112")
     if Site.objects.filter(owner=owner).exists():
         return
     today = timezone.localdate()

@@ -18,9 +18,9 @@ from metrohub.standards.models import (
 
 # host organisation: (prefix, division, (engineer, checker, director))
 STAFF = {
-    "cq-cqmi": ("cq", "500112", ("检定员 王磊", "核验员 刘芳", None)),
-    "hb-hbmi": ("hb", "420111", ("检定员 田野", "核验员 周琳", "中心主任 何晓梅")),
-    "sh-simt": ("sh", "310115", ("检定员 沈浩", "核验员 陆敏", "中心主任 林志远")),
+    "cq-cqmi": ("cq", "500112", ("王磊", "刘芳", None)),
+    "hb-hbmi": ("hb", "420111", ("田野", "周琳", "何晓梅")),
+    "sh-simt": ("sh", "310115", ("沈浩", "陆敏", "林志远")),
 }
 # Two standards per center: (name, measurand, range, uncertainty, instrument, model, accuracy)
 STANDARDS = [
@@ -31,9 +31,9 @@ EXTERNAL_LAB = "中国计量科学研究院"
 #: engineer and checker of a host not listed above (the demo's centers established through the
 #: procedure), one pair per such host in turn
 MORE_STAFF = [
-    ("检定员 赵强", "核验员 钱丽"),
-    ("检定员 孙杰", "核验员 李静"),
-    ("检定员 吴涛", "核验员 郑敏"),
+    ("赵强", "钱丽"),
+    ("孙杰", "李静"),
+    ("吴涛", "郑敏"),
 ]
 
 

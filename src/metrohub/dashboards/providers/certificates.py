@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -72,15 +72,20 @@ def certificates_this_month(viewer) -> Block:
     from metrohub.certificates.models import Job
 
     start, end = month_bounds(viewer.today)
+    # last month beside this one: on the first days of a month this one is still (nearly) empty
+    before = month_bounds(start - dt.timedelta(days=1))[0]
     centers = list(viewer.centers().order_by("code").values_list("pk", "code", "name", "name_en"))
     ids = [c[0] for c in centers]
-    issued = dict(
+    issued, issued_before = {}, {}
+    for center_id, this_month, n in (
         _certificates()
-        .filter(center_id__in=ids, issued_at__date__gte=start, issued_at__date__lt=end)
+        .filter(center_id__in=ids, issued_at__date__gte=before, issued_at__date__lt=end)
         .order_by()
-        .values_list("center_id")
+        .annotate(this_month=Q(issued_at__date__gte=start))
+        .values_list("center_id", "this_month")
         .annotate(n=Count("pk"))
-    )
+    ):
+        (issued if this_month else issued_before)[center_id] = n
     waiting = dict(
         Job.objects.filter(center_id__in=ids, state__in=(Job.State.PERFORMED, Job.State.CHECKED))
         .order_by()
@@ -93,13 +98,22 @@ def certificates_this_month(viewer) -> Block:
             _("Center"),
             _("Issued in %(month)s") % {"month": labels.month(start)},
             _("Awaiting check or approval"),
+            _("Issued in %(month)s") % {"month": labels.month(before)},
         ],
         rows=[
-            [(c[3] if en else "") or c[2], issued.get(c[0], 0), waiting.get(c[0], 0)]
+            [
+                (c[3] if en else "") or c[2],
+                issued.get(c[0], 0),
+                waiting.get(c[0], 0),
+                issued_before.get(c[0], 0),
+            ]
             for c in centers
         ],
         kind="bar",
         empty=gettext_lazy("Your organisation hosts no center yet."),
+        note=""
+        if not centers or issued
+        else _("No certificate has been issued in %(month)s yet.") % {"month": labels.month(start)},
     )
 
 
