@@ -201,3 +201,38 @@ def test_a_missing_font_fails_the_render_rather_than_printing_empty_boxes(tmp_pa
     monkeypatch.setattr(pdf._local, "compiler", compiler, raising=False)
     with pytest.raises(RuntimeError, match="unknown font family: noto sans cjk zz"):
         pdf.compile_pdf({"data": "检定"}, issued_at=timezone.now())
+
+
+def test_the_data_are_read_in_as_many_queries_however_many_standards(
+    issue, lab, django_assert_num_queries
+):
+    from metrohub.standards.models import (
+        InstrumentCertificate,
+        MeasurementStandard,
+        StandardInstrument,
+    )
+
+    certificate = issue("calibration")
+    points = list(certificate.job.points.all())
+    with django_assert_num_queries(4):  # the job with its people, standards, instruments, records
+        assert len(pdf.data(certificate, points)["standards"]) == 1
+    standard = MeasurementStandard.objects.create(
+        center=lab.center, name="活塞式压力计标准装置", measurand="压力", range_text="(0~60) MPa",
+        exam_certificate_number="[2023]渝量标企证字第 102 号", exam_valid_until=dt.date(2027, 6, 30),
+    )  # fmt: skip
+    for serial in ("P-1", "P-2"):
+        instrument = StandardInstrument.objects.create(
+            standard=standard, name="活塞式压力计", model="5203", serial_number=serial
+        )
+        InstrumentCertificate.objects.create(
+            instrument=instrument, issuer="中国计量科学研究院", number=f"YL2024-{serial}",
+            issued_on=dt.date(2024, 9, 1), due_on=dt.date(2025, 8, 31),
+        )  # fmt: skip
+    certificate.job.standards.add(standard)
+    with django_assert_num_queries(4):
+        rows = pdf.data(certificate, points)["standards"]
+    assert [(r["model"], r["record"]) for r in rows] == [  # standards in the order of names
+        ("5203 P-1", "YL2024-P-1"),
+        ("5203 P-2", "YL2024-P-2"),
+        ("DPI-620 D-7781", "YL2024-08812"),
+    ]

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from metrohub.certificates.models import Certificate, CertificateKind, JobKind
+from metrohub.certificates.models import Certificate, CertificateKind, Job, JobKind
 from metrohub.certificates.points import indication
 from metrohub.standards.services import covering_certificate
 from metrohub.uncertainty.report import plain
@@ -153,10 +153,18 @@ def _environment(job) -> dict:
     }
 
 
+def _replaced_number(certificate: Certificate) -> str:
+    if not certificate.replaces_id:
+        return ""
+    return Certificate.objects.values_list("number", flat=True).get(pk=certificate.replaces_id)
+
+
 def data(certificate: Certificate, points) -> dict:
     """Everything the template prints, as strings (and the flags that choose columns): the
     template lays them out and never reads a value as markup."""
-    job = certificate.job
+    job = Job.objects.select_related(  # one query for what six lazy reads would fetch
+        "center__host", "customer", "performer", "checker", "approver"
+    ).get(pk=certificate.job_id)
     center = job.center
     title, title_en = TITLES[certificate.kind]
     verification = job.kind == JobKind.VERIFICATION
@@ -202,7 +210,7 @@ def data(certificate: Certificate, points) -> dict:
             ),
             "issued": chinese_date(certificate.issued_at),
         },
-        "replaces": certificate.replaces.number if certificate.replaces_id else "",
+        "replaces": _replaced_number(certificate),
         "amendment_reason": job.amendment_reason if certificate.replaces_id else "",
         "verify_url": verify_url(certificate),
         "standards": _standards(job),
