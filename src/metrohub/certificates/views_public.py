@@ -81,13 +81,14 @@ def verify(request, token: str):
 
 def _now_http_date() -> str:
     """http_date() for now, formatted once a second rather than once a scan."""
+    global _EXPIRES
     second = int(time.time())
     if _EXPIRES[0] != second:
-        _EXPIRES[:] = [second, http_date(second)]
+        _EXPIRES = (second, http_date(second))  # one tuple: a thread reads a matching pair
     return _EXPIRES[1]
 
 
-_EXPIRES: list = [None, ""]
+_EXPIRES: tuple = (None, "")
 
 
 def page(found: verification.Check) -> str:
