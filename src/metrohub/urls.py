@@ -62,6 +62,8 @@ admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
 
 urlpatterns = [
+    # first: the busiest public page (a QR scan) resolves without trying every app's patterns
+    path("verify/<str:token>", verify_view, name="verify"),
     path("", include("metrohub.core.urls")),
     path("accounts/", include("metrohub.accounts.urls")),
     path("experts/", include("metrohub.experts.urls")),
@@ -79,7 +81,6 @@ urlpatterns = [
     path("enquiries/", include("metrohub.enquiries.urls")),
     path("standards/", include("metrohub.standards.urls")),
     path("certificates/", include("metrohub.certificates.urls")),
-    path("verify/<str:token>", verify_view, name="verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -210,3 +210,21 @@ def test_bookkeeping_and_drafts_leave_stored_checks_trusted(issue, lab):
     lab.instrument.save()
     assert verification.current_generation() == before + 1
     assert VALID in _page(certificate.token)
+
+
+@pytest.mark.django_db
+def test_scans_read_through_one_cursor_per_connection_and_a_new_one_after_a_reconnect(issue):
+    if connection.vendor != "postgresql":
+        pytest.skip("the prepared statement and its cursor are PostgreSQL's")
+    certificate = issue("calibration")
+    verification.check(certificate.token)
+    raw, cursor = connection._verification_cursor
+    assert raw is connection.connection
+    assert verification.check(certificate.token).record.verification_count == 2
+    assert connection._verification_cursor == (raw, cursor)  # the same cursor, kept
+    # as if the cursor had been kept for a connection Django has since closed and replaced
+    connection._verification_cursor = (object(), cursor)
+    found = verification.check(certificate.token)
+    assert (found.record.number, found.record.verification_count) == (certificate.number, 3)
+    assert connection._verification_cursor[0] is raw
+    assert connection._verification_cursor[1] is not cursor

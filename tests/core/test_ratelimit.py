@@ -204,3 +204,32 @@ def test_a_window_ends_at_its_end_with_the_database_cache_several_servers_share(
     assert ratelimit.hit("search", who) == 0
     at(62.0)
     assert ratelimit.hit("search", who) == 59
+
+
+@pytest.mark.django_db
+def test_a_request_within_its_window_reads_the_window_once_with_the_database_cache(limits):
+    """Several app servers share the database cache, where each cache call is a query or more:
+    within an open window a request reads both keys in one query and counts itself (the incr);
+    it no longer tries to open a window first (an INSERT that fails, rolled back)."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from metrohub.core import ratelimit
+
+    limits.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "metrohub_ratelimit_test",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+    who = "ip:198.51.100.3"
+    assert ratelimit.hit("search", who) == 0  # opens the window
+    with CaptureQueriesContext(connection) as queries:
+        assert ratelimit.hit("search", who) == 0
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert "INSERT" not in statements and "ROLLBACK" not in statements
+    # the read of both keys, then the incr: its read, and its write (cull count, row, update)
+    assert statements == ["SELECT", "SELECT", "SELECT", "SAVEPOINT", "SELECT", "UPDATE", "RELEASE"]
+    assert ratelimit.hit("search", who) > 0  # the third of two a minute

@@ -66,16 +66,21 @@ def hit(name: str, who: str) -> int:
     rate = settings.METROHUB_RATES[name]
     now = time.time()
     key = f"ratelimit:{name}:{who}"
-    if cache.add(key, 1, timeout=rate.seconds):
-        cache.set(f"{key}:ends", now + rate.seconds, timeout=rate.seconds)
-        return 0
-    ends = cache.get(f"{key}:ends")
+    # A requester within an open window (the common case) costs one read of both keys and the
+    # incr; only a requester with no window yet tries the add that opens one.
+    held = cache.get_many([key, f"{key}:ends"])
+    ends = held.get(f"{key}:ends")
+    if key not in held:
+        if cache.add(key, 1, timeout=rate.seconds):
+            cache.set(f"{key}:ends", now + rate.seconds, timeout=rate.seconds)
+            return 0
+        ends = cache.get(f"{key}:ends")  # another request opened it meanwhile
     if ends is None or ends <= now:
         _open_window(key, now, rate)
         return 0
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between the add and the incr: a new window
+    except ValueError:  # expired between the read and the incr: a new window
         _open_window(key, now, rate)
         return 0
     if count <= rate.count:
