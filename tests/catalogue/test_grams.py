@@ -170,6 +170,10 @@ def test_a_common_short_term_is_read_in_order_and_a_rare_one_through_the_grams(c
         shares, lines = search_module.gram_stats()
         assert lines > 5000 and shares["压力"] > 0.9 and shares.get("中心", 0) < 0.01
         assert search_module.common_grams(["压力", "中心", "温度"]) == {"压力"}
+        search_module.forget_gram_stats()
+        with CaptureQueriesContext(connection) as queries:
+            assert search_module.common_grams([]) == set()
+        assert not queries.captured_queries  # a query without short terms reads no statistics
         for sql in _line_queries("压力"):
             assert "string_to_array" not in sql, sql
             with connection.cursor() as cursor:

@@ -230,6 +230,8 @@ def common_grams(terms: list[str]) -> set[str]:
     share² × lines < SEARCH_CAP: at a million lines, for a gram in fewer than ~4.5 % of the lines
     (`压力` is in ~16 %). Left to itself, the planner took the index for `压力` at 100,000 lines:
     it multiplies the selectivities of the LIKE and of the grams as if they were independent."""
+    if not terms:  # no statistics to read
+        return set()
     shares, lines = gram_stats()
     return {t for t in terms if shares.get(t, 0.0) ** 2 * lines >= SEARCH_CAP}
 
