@@ -142,6 +142,12 @@ def _database() -> dict:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {exc}") from exc
     if config.get("ENGINE") not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
         raise ImproperlyConfigured("DATABASE_URL must name a postgresql:// or sqlite:// database.")
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Pages run short queries. PostgreSQL compiles a query to machine code (JIT) once its
+        # estimated cost passes a threshold, and a plan priced high for many cheap key lookups
+        # (the worklist's candidates) spent 43 of its 103 ms compiling at national scale.
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
     return config
 
 

@@ -79,11 +79,80 @@ def test_worklist_aggregates_the_live_obligations_once(world, clock):
         s for s in sqls if 'FROM "cases_obligation"' in s and "GROUP BY" in s and "LIMIT" in s
     ]
     assert len(ranked) == 1, sqls
-    assert 'MIN("legaltime_storeddeadline"."due")' in ranked[0] and "ORDER BY" in ranked[0]
+    assert 'MIN((SELECT U0."due"' in ranked[0].replace('"U0"', "U0") and "ORDER BY" in ranked[0]
     # and no obligation is loaded row by row: their dates are read grouped too
     assert not [s for s in sqls if _select_list(s).startswith('SELECT "cases_obligation"."id"')]
     for sql in sqls:
-        assert "(SELECT" not in _select_list(sql), sql
+        # no subquery per case: the only one a select list holds reads an obligation's due date
+        # by its deadline's key
+        assert "(SELECT" not in _select_list(sql).replace(_DUE_BY_KEY, ""), sql
+
+
+# An obligation's due date read by its deadline's key (`worklists._due`).
+_DUE_BY_KEY = (
+    '(SELECT "U0"."due" AS "due" FROM "legaltime_storeddeadline" "U0" '
+    'WHERE "U0"."id" = ("cases_obligation"."deadline_id"))'
+)
+
+
+def test_the_worklist_reads_due_dates_by_key_from_the_live_obligations(world, clock):
+    """The worklist's two queries over obligations (its candidates ranked, its cases' due dates
+    by role) read the live obligations from their own index and each due date by its deadline's
+    key: joined, PostgreSQL hashed the whole deadline table, every time limit of the country
+    whether running or not, so the page grew with the country rather than with the person's
+    cases. Same due dates, lateness and order as before."""
+    clock.set(2025, 3, 20)
+    late = _case(world, "逾期")
+    _obligation(late, dt.date(2025, 3, 1))
+    soon = _case(world, "将到期")
+    _obligation(soon, dt.date(2025, 3, 18))
+    _obligation(soon, dt.date(2025, 3, 28), role="applicant")
+    done = _obligation(soon, dt.date(2025, 2, 1))
+    Obligation.objects.filter(pk=done.pk).update(state="met")
+    regulator = world["users"]["cq_regulator"]
+    with CaptureQueriesContext(connection) as ctx:
+        items = {i.case.pk: i for i in services.worklist(regulator)}
+    assert (items[late.pk].due, items[late.pk].overdue) == (dt.date(2025, 3, 8), True)
+    assert (items[soon.pk].due, items[soon.pk].overdue) == (dt.date(2025, 3, 25), False)
+    mine = {i.case.pk: i for i in services.worklist(world["users"]["cq_applicant"])}
+    assert (mine[soon.pk].due, mine[soon.pk].overdue) == (dt.date(2025, 4, 4), False)
+    grouped = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if 'FROM "cases_obligation"' in q["sql"] and "GROUP BY" in q["sql"]
+    ]
+    assert len(grouped) == 2, grouped  # the candidates, the due dates by role
+    for sql in grouped:
+        assert 'JOIN "legaltime_storeddeadline"' not in sql and _DUE_BY_KEY in sql, sql
+    if connection.vendor != "postgresql":
+        return
+    # time limits of other cases (run and done) in numbers, as in a country's table
+    other = _case(world, "别处")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO legaltime_storeddeadline (start, count, unit, extend_holiday, "
+            "next_working_day, include_start, rule, article, due, provisional, calendar_years, "
+            "steps, computed_at) SELECT DATE '2024-01-01' + n % 300, 30, 'days', true, false, "
+            "false, 'x', '', DATE '2024-02-01' + n % 300, false, '[]', '[]', now() "
+            "FROM generate_series(1, 20000) AS n"
+        )
+        cursor.execute(
+            "INSERT INTO cases_obligation (code, kind, indicative, article, responsible_role, "
+            "opened_by, state, waived_reason, opened_at, reminders_sent, case_id, deadline_id) "
+            "SELECT 'x', 'maximum', false, '', 'programme_regulator', 'test', "
+            "CASE WHEN id %% 10 = 0 THEN 'open' ELSE 'met' END, '', now(), '[]', %s, id "
+            "FROM legaltime_storeddeadline WHERE rule = 'x'",
+            [other.pk],
+        )
+        cursor.execute("ANALYZE legaltime_storeddeadline")
+        cursor.execute("ANALYZE cases_obligation")
+        for sql in grouped:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan on legaltime_storeddeadline" not in plan, plan
+            assert "Hash Cond: (legaltime_storeddeadline" not in plan, plan
+            assert "Index Scan using legaltime_storeddeadline_pkey" in plan, plan
+            assert "Seq Scan on cases_obligation" not in plan, plan
 
 
 def test_the_stages_where_a_person_acts_are_compiled_once():

@@ -49,3 +49,26 @@ def test_bad_database_url_stops_start_up(monkeypatch):
         reload(settings_module)
     monkeypatch.delenv("DATABASE_URL")
     reload(settings_module)
+
+
+def test_postgresql_connections_do_not_compile_queries_to_machine_code(monkeypatch):
+    """Pages run short queries: JIT compiling one costs more than it saves (a worklist query
+    priced high for its many key lookups spent 43 of its 103 ms compiling at national scale)."""
+    import metrohub.settings as settings_module
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@localhost/db?options=-c%20work_mem%3D8MB")
+    options = settings_module._database()["OPTIONS"]["options"]
+    assert options.split() == ["-c", "work_mem=8MB", "-c", "jit=off"]
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///x.sqlite3")
+    assert "options" not in settings_module._database().get("OPTIONS", {})
+
+
+@pytest.mark.django_db
+def test_the_database_connection_has_jit_off():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's JIT")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -197,6 +197,16 @@ class Obligation(models.Model):
         ordering = ["case_id", "pk"]
         verbose_name = _("obligation")
         verbose_name_plural = _("obligations")
+        indexes = [
+            # The live obligations (a few of all those ever opened), by case: the worklist ranks
+            # a person's cases and reads its cases' due dates from this index alone (an index-only
+            # scan; each due date is then read by the deadline's key).
+            models.Index(
+                fields=["case", "responsible_role", "deadline", "kind", "state"],
+                condition=models.Q(state__in=["open", "overdue"]),
+                name="cases_obligation_live",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} → {self.deadline.due}"

@@ -19,6 +19,7 @@ indexes in rank order, tier by tier, so the first pages are the exact best lines
 See docs/catalogue.md.
 """
 
+import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -186,18 +187,69 @@ def _grams_include(terms: list[str]) -> Q:
     return Q(Overlap(grams, Value(terms, output_field=ArrayField(TextField()))))
 
 
+# How often each gram occurs, from PostgreSQL's statistics of the grams index: (read at, share of
+# lines per gram, lines). Read again at most every GRAM_STATS_TTL seconds (ANALYZE changes it).
+GRAM_STATS_TTL = 600
+_gram_stats: tuple[float, dict[str, float], float] | None = None
+
+
+def forget_gram_stats() -> None:
+    """Read the grams' statistics again at the next search (after an ANALYZE)."""
+    global _gram_stats
+    _gram_stats = None
+
+
+def gram_stats() -> tuple[dict[str, float], float]:
+    """(share of lines holding each of the most common grams, lines) as ANALYZE last sampled the
+    grams index; empty before any ANALYZE. Kept per process for GRAM_STATS_TTL seconds."""
+    global _gram_stats
+    now = time.monotonic()
+    if _gram_stats is not None and now - _gram_stats[0] < GRAM_STATS_TTL:
+        return _gram_stats[1], _gram_stats[2]
+    table = CapabilityLine._meta.db_table
+    with connection.cursor() as cursor:
+        # The element statistics of the index's expression; the last three frequencies are the
+        # minimum, the maximum and the share of NULLs, not elements'.
+        cursor.execute(
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+            "FROM pg_class c LEFT JOIN pg_stats s ON s.tablename = %s AND s.schemaname = "
+            "current_schema() WHERE c.relname = %s AND c.relnamespace = current_schema()::regnamespace",
+            ["catalogue_line_grams", table],
+        )
+        row = cursor.fetchone()
+    elems, freqs, lines = row if row else (None, None, 0)
+    shares = dict(zip(elems or [], freqs or [], strict=False))
+    _gram_stats = (now, shares, max(float(lines or 0), 0.0))
+    return shares, _gram_stats[2]
+
+
+def common_grams(terms: list[str]) -> set[str]:
+    """The terms (grams) too common for the grams index to pay. A search reads at most SEARCH_CAP
+    matches: read in order, LIKE meets them after about SEARCH_CAP / share lines, while the index
+    hands over every match (share × lines) before the first is read. The index pays only while
+    share² × lines < SEARCH_CAP: at a million lines, for a gram in fewer than ~4.5 % of the lines
+    (`压力` is in ~16 %). Left to itself, the planner took the index for `压力` at 100,000 lines:
+    it multiplies the selectivities of the LIKE and of the grams as if they were independent."""
+    if not terms:  # no statistics to read
+        return set()
+    shares, lines = gram_stats()
+    return {t for t in terms if shares.get(t, 0.0) ** 2 * lines >= SEARCH_CAP}
+
+
 def _contains(alts: list[str]) -> Q:
-    """Lines whose search text contains one of the alternatives. On PostgreSQL a term of one or
-    two Chinese characters is asked of the grams index (pg_trgm cannot serve it) and, beside it,
-    of LIKE: the grams alone answer exactly, but where the term is so common that the planner
-    reads the lines in order, the cheap LIKE is checked first and the grams are split only for
-    the lines it lets through."""
+    """Lines whose search text contains one of the alternatives. On PostgreSQL an uncommon term of
+    one or two Chinese characters is asked of the grams index (pg_trgm cannot serve it) and,
+    beside it, of LIKE (so that where the planner still reads the lines in order, the cheap LIKE is
+    checked first and the grams are split only for the lines it lets through); a common one
+    (`common_grams`) of LIKE alone, read in order until the cap."""
     if connection.vendor != "postgresql":
         return _any("search_text__contains", alts)
     short = [t for t in alts if is_gram(t)]
-    condition = _any("search_text__contains", [t for t in alts if not is_gram(t)])
-    if short:
-        condition |= _grams_include(short) & _any("search_text__contains", short)
+    common = common_grams(short)
+    rare = [t for t in short if t not in common]
+    condition = _any("search_text__contains", [t for t in alts if t not in rare])
+    if rare:
+        condition |= _grams_include(rare) & _any("search_text__contains", rare)
     return condition
 
 

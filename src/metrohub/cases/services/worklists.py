@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case as DbCase
 from django.db.models import Exists, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.lookups import LessThan
 
 from metrohub.accounts.models import Role
 from metrohub.accounts.roles import assignments
@@ -14,6 +15,7 @@ from metrohub.cases.models import Case, Obligation
 from metrohub.cases.services import clock
 from metrohub.cases.services.scope import case_roles, cases_for
 from metrohub.cases.services.stages import available_transitions
+from metrohub.legaltime.models import StoredDeadline
 from metrohub.organisations.models import Jurisdiction
 from metrohub.rulepacks.services import registry
 
@@ -76,6 +78,20 @@ def _late(now: dt.date) -> Q:
     return Q(state=Obligation.State.OVERDUE) | Q(kind="maximum", deadline__due__lt=now)
 
 
+def _due():
+    """An obligation's due date, read from its stored deadline by key, row by row. Joined instead,
+    PostgreSQL hashes the whole deadline table (every time limit of the country, run or not) to
+    match the few hundred live obligations of a scope or of the worklist's cases; by key, the
+    cost follows those obligations only."""
+    return Subquery(StoredDeadline.objects.filter(pk=OuterRef("deadline_id")).values("due"))
+
+
+def _late_flag(now: dt.date) -> DbCase:
+    """1 for a live obligation that is late (overdue, or a maximum past its due date), else 0."""
+    late = Q(state=Obligation.State.OVERDUE) | Q(kind="maximum") & Q(LessThan(_due(), now))
+    return DbCase(When(late, then=Value(1)), default=Value(0))
+
+
 def _candidate_ids(user, roles: set[str], now: dt.date, limit: int) -> list[int]:
     """The `limit` most urgent cases where the person may act, in SQL: a superset of the worklist
     (the person's roles for each case are checked after), never the whole scope.
@@ -89,10 +105,7 @@ def _candidate_ids(user, roles: set[str], now: dt.date, limit: int) -> list[int]
     answered = (
         answering.filter(case_id__in=scope)
         .values("case_id")
-        .annotate(
-            first_due=Min("deadline__due"),
-            late=Max(DbCase(When(_late(now), then=Value(1)), default=Value(0))),
-        )
+        .annotate(first_due=Min(_due()), late=Max(_late_flag(now)))
         .order_by("-late", "first_due", "-case_id")
         .values_list("case_id", flat=True)[:limit]
     )
@@ -120,10 +133,7 @@ def _due_by_role(ids: list[int], now: dt.date) -> dict[int, dict[str, tuple[dt.d
         Obligation.objects.filter(case_id__in=ids, state__in=LIVE)
         .order_by()
         .values_list("case_id", "responsible_role")
-        .annotate(
-            due=Min("deadline__due"),
-            late=Max(DbCase(When(_late(now), then=Value(1)), default=Value(0))),
-        )
+        .annotate(due=Min(_due()), late=Max(_late_flag(now)))
     )
     found: dict[int, dict[str, tuple[dt.date, bool]]] = {}
     for case_id, role, due, late in rows:
