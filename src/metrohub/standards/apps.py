@@ -9,5 +9,7 @@ class StandardsConfig(AppConfig):
 
     def ready(self) -> None:
         from metrohub.core.navigation import NavItem, register
+        from metrohub.standards import windows
 
+        windows.connect()
         register(NavItem(_("Standards"), "standards:list", "standards.view"))
