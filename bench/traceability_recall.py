@@ -17,6 +17,15 @@ after a 1M run generates the 2M missing certificates and gives their jobs standa
 `--measure-only` then measures what is there (build at low priority, measure under a lock).
 `--naive-sample N` times the naive walk over its first N certificates only and extrapolates to
 the whole affected set (the full walk takes hours at 10M); `--explain` prints the query's plan.
+
+`--calibrated N` (with the build) makes a failed standard that calibrated many instruments: N
+more instruments spread over the other standards, each calibrated by one of the failed
+standard's certificates in its window (taken in turn by date) and recalibrated `--interval` days
+later: N calibration records downstream, each window holding about interval × (N/K/3,650)
+uses of its standard. The measurement runs the query now and the recursive step's other forms
+(`--forms`: the window's end as a subquery, as before; or computed per record in a LATERAL)
+in alternating rounds, each form checked to give the same rows, a round past `--timeout`
+seconds ending that form's rounds.
 """
 
 import argparse
@@ -31,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bulk  # noqa: E402
 import certificate_verify  # noqa: E402  (sets Django up)
 from django.core.management import call_command  # noqa: E402
-from django.db import OperationalError, connection  # noqa: E402
+from django.db import OperationalError, connection, transaction  # noqa: E402
 
 from metrohub.centers.models import Center  # noqa: E402
 from metrohub.certificates.models import Certificate, StandardUse  # noqa: E402
@@ -44,6 +53,7 @@ from metrohub.standards.models import (  # noqa: E402
 )
 from metrohub.traceability.affected import (  # noqa: E402
     MAX_DEPTH,
+    PLANNER,
     _tables,
     affected,
     affected_naive,
@@ -185,13 +195,13 @@ def bench_standards() -> list[int]:
     )
 
 
-# The recursive step's other forms, measured in the same run as the query now (which reads the
-# end of a downstream window from the record, `next_issued_on`):
-# - before: the end as a scalar subquery in the join condition of the uses, which PostgreSQL
-#   cannot use to bound the index scan: it reads every use of the standard after the record's
-#   date and evaluates the subquery for each;
-# - lateral: the end computed once per record of the level in a LATERAL subquery (PostgreSQL
-#   only), then both bounds in the index condition, as now, without a stored column.
+# The recursive step's other forms, measured in the same run as the query now (the end of a
+# downstream window read from the record, `next_issued_on`, under the planner settings of
+# `affected.PLANNER`):
+# - before: the code before, the end as a scalar subquery of the instrument's records, under
+#   the planner's own choice (hash or merge joins with every record's window, JIT);
+# - subquery: the same step under the settings of the query now (the stored date's own share);
+# - lateral: the end computed once per record in a LATERAL subquery, under the same settings.
 STEP = """
 WITH RECURSIVE affected(certificate_id, depth, via_id) AS (
     SELECT c.id, 0, CAST(NULL AS bigint)
@@ -214,12 +224,14 @@ SELECT certificate_id, depth, via_id FROM (
 ) ranked
 WHERE nth = 1
 """
-FORMS = {
-    "before": """JOIN {used} u ON u.measurementstandard_id = i.standard_id
+SUBQUERY = """JOIN {used} u ON u.measurementstandard_id = i.standard_id
         AND u.measured_on >= r.issued_on
         AND u.measured_on < COALESCE(
             (SELECT MIN(n.issued_on) FROM {record} n
-             WHERE n.instrument_id = r.instrument_id AND n.issued_on > r.issued_on), %s)""",
+             WHERE n.instrument_id = r.instrument_id AND n.issued_on > r.issued_on), %s)"""
+FORMS = {
+    "before": SUBQUERY,
+    "subquery": SUBQUERY,
     "lateral": """CROSS JOIN LATERAL (
         SELECT COALESCE(MIN(n.issued_on), %s) AS ends FROM {record} n
         WHERE n.instrument_id = r.instrument_id AND n.issued_on > r.issued_on) w
@@ -234,29 +246,32 @@ def other_form(name: str) -> str:
     return STEP.format(depth=MAX_DEPTH, step=step, **tables)
 
 
-def timed(sql: str, params: list, rounds: int, timeout_s: int) -> tuple[list, list[float]]:
-    """The rows and the time of each round; a round past `timeout_s` ends the rounds (None)."""
-    timings, rows = [], None
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET statement_timeout = {timeout_s * 1000}")
-        try:
-            for _ in range(rounds):
-                t0 = time.perf_counter()
-                try:
-                    cursor.execute(sql, params)
-                except OperationalError:  # the timeout (autocommit: nothing to roll back)
-                    return None, [*timings, None]
-                rows = sorted(cursor.fetchall())
-                timings.append(time.perf_counter() - t0)
-        finally:
-            cursor.execute("SET statement_timeout = 0")
-    return rows, timings
+def timed(
+    sql: str, params: list, timeout_s: int, planned: bool
+) -> tuple[list | None, float | None]:
+    """The rows and the time of one round, in a transaction of its own (under the settings of the
+    query now when `planned`); (None, None) past `timeout_s`."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if planned:
+                for name, value in PLANNER.items():
+                    cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+            cursor.execute(f"SET LOCAL statement_timeout = {timeout_s * 1000}")
+            t0 = time.perf_counter()
+            cursor.execute(sql, params)
+            rows = sorted(cursor.fetchall())
+            return rows, time.perf_counter() - t0
+    except OperationalError:  # the timeout
+        return None, None
 
 
-def explain(sql: str, params: list) -> None:
-    with connection.cursor() as cursor:
+def explain(sql: str, params: list, planned: bool) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if planned:
+            for name, value in PLANNER.items():
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-        print("\n".join(row[0] for row in cursor.fetchall()))
+        print("\n".join(row[0] for row in cursor.fetchall()), flush=True)
 
 
 def ms(timings: list) -> str:
@@ -277,7 +292,10 @@ def measure(naive_sample: int | None, plan: bool, forms: list[str], timeout_s: i
     )
     sql, params = query(standard_id=failed, since=WINDOW[0], until=WINDOW[1])
     if plan:
-        explain(sql, params)
+        explain(sql, params, planned=True)
+        for name in forms:
+            print(f"-- the step as {name}:")
+            explain(other_form(name), params, planned=name != "before")
     # rounds alternate: now, each other form, now again, ... (the same rows, sources included)
     found, timings, others = None, [], {name: [] for name in forms}
     for _ in range(3):
@@ -288,8 +306,8 @@ def measure(naive_sample: int | None, plan: bool, forms: list[str], timeout_s: i
         for name in forms:
             if others[name] and others[name][-1] is None:
                 continue  # timed out once: not again
-            rows, took = timed(other_form(name), params, 1, timeout_s)
-            others[name] += took
+            rows, took = timed(other_form(name), params, timeout_s, planned=name != "before")
+            others[name].append(took)
             if rows is not None:
                 assert rows == found, (name, len(rows), len(found))
     ids = {pk for pk, _depth, _via in found}
@@ -330,7 +348,7 @@ def main() -> int:
     parser.add_argument("--interval", type=int, default=7)
     parser.add_argument("--naive-sample", type=int, default=None)
     parser.add_argument("--explain", action="store_true")
-    parser.add_argument("--forms", nargs="*", default=["before", "lateral"], choices=list(FORMS))
+    parser.add_argument("--forms", nargs="*", default=["before", "subquery"], choices=list(FORMS))
     parser.add_argument("--timeout", type=int, default=120)
     args = parser.parse_args()
     if connection.vendor != "postgresql":

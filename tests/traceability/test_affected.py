@@ -7,6 +7,7 @@ import random
 from collections import defaultdict
 
 import pytest
+from django.db import connection, transaction
 
 from metrohub.certificates.models import Certificate
 from metrohub.standards.models import InstrumentCertificate
@@ -168,3 +169,26 @@ def test_many_records_across_levels_match_a_walk_in_python(build, seed):
     moved.save()
     rng.choice([r for r in records if r.pk != moved.pk]).delete()
     check()
+
+
+def test_the_planner_settings_are_put_back_in_the_callers_transaction(build):
+    """On PostgreSQL the query runs with hash and merge joins and JIT off; a caller's transaction
+    gets its own settings back after it (on SQLite there is nothing to set)."""
+    b = build
+    standard = b.standard(b.a, "失效标准装置", "0.01级")
+    certificate = b.certificate(b.a, [standard], dt.date(2025, 2, 1))
+    names = ["enable_hashjoin", "enable_mergejoin", "jit"]
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('jit', 'on', true)")
+                before = [_setting(cursor, name) for name in names]
+        assert affected(standard_id=standard.pk, **WINDOW) == [(certificate.pk, 0, None)]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                assert [_setting(cursor, name) for name in names] == before == ["on", "on", "on"]
+
+
+def _setting(cursor, name: str) -> str:
+    cursor.execute("SELECT current_setting(%s)", [name])
+    return cursor.fetchone()[0]
