@@ -86,9 +86,9 @@ def test_an_instrument_calibrated_twice_in_the_window_and_a_job_with_two_affecte
 
 def _walk(failed: int, since: dt.date, until: dt.date) -> dict[int, tuple[int, int | None]]:
     """The affected set walked level by level in Python over the tables read whole: the uses by
-    standard from the jobs, each calibration record's window from the instrument's record dates
-    (not from the stored next date), the lowest level of each certificate and the smallest
-    certificate of the level before that reached it."""
+    standard from the jobs (not from the dated uses the query reads), each calibration record's
+    window from the instrument's record dates, the lowest level of each certificate and the
+    smallest certificate of the level before that reached it."""
     uses = defaultdict(list)
     for standard, day, pk in Certificate.objects.values_list(
         "job__standards", "job__measured_on", "pk"
@@ -147,7 +147,7 @@ def _random_world(b, rng: random.Random):
 def test_many_records_across_levels_match_a_walk_in_python(build, seed):
     """Every standard of a random world fails in turn: the query's rows (certificate, level,
     source) are exactly the Python walk's; then a record is moved to another date, another is
-    deleted, and the rows follow (the stored next dates kept in step)."""
+    deleted, and the rows follow (the windows of that instrument's other records move too)."""
     rng = random.Random(seed)
     standards = _random_world(build, rng)
     since, until = dt.date(2024, 10, 1), dt.date(2025, 6, 30)

@@ -9,7 +9,5 @@ class StandardsConfig(AppConfig):
 
     def ready(self) -> None:
         from metrohub.core.navigation import NavItem, register
-        from metrohub.standards import windows
 
-        windows.connect()
         register(NavItem(_("Standards"), "standards:list", "standards.view"))

@@ -97,12 +97,6 @@ class InstrumentCertificate(models.Model):
     number = models.CharField(_("certificate number"), max_length=100)
     issued_on = models.DateField(_("date of calibration or verification"))
     due_on = models.DateField(_("due date"))
-    # The date of the instrument's next record (null while none is recorded): the end of the
-    # window in which this calibration stood behind the instrument's measurements, read as a
-    # column by reverse traceability. Kept in step by `standards.windows`.
-    next_issued_on = models.DateField(
-        _("date of the next calibration or verification"), null=True, editable=False
-    )
     uncertainty = models.CharField(
         _("uncertainty, accuracy class or maximum permissible error"), max_length=200, blank=True
     )

@@ -31,9 +31,7 @@ def _tables() -> dict:
 # (standard, date, job) index of the uses, both bounds in the index condition, then each job's
 # certificate by its unique job id: the work grows with the affected set, not with the number of
 # certificates or the number of jobs a standard ever served. A level's window ends the day before
-# the instrument's next calibration, a date stored on the record (`standards.windows`): both
-# bounds are columns of the record, so each record of the level costs one range scan and nothing
-# per use it reads (a subquery there was evaluated for every use after the record's date). UNION
+# the instrument's next calibration (one probe per calibration record, not per job). UNION
 # drops a row already found (same certificate, level and source), so two paths to one certificate
 # expand it once per level; MAX_DEPTH ends a cycle of calibrations. Each certificate is answered
 # once, at its lowest level, with the (smallest) certificate it came through at that level (a
@@ -51,7 +49,9 @@ WITH RECURSIVE affected(certificate_id, depth, via_id) AS (
     JOIN {instrument} i ON i.id = r.instrument_id
     JOIN {used} u ON u.measurementstandard_id = i.standard_id
         AND u.measured_on >= r.issued_on
-        AND u.measured_on < COALESCE(r.next_issued_on, %s)
+        AND u.measured_on < COALESCE(
+            (SELECT MIN(n.issued_on) FROM {record} n
+             WHERE n.instrument_id = r.instrument_id AND n.issued_on > r.issued_on), %s)
     JOIN {cert} c ON c.job_id = u.job_id
     WHERE a.depth < {depth}
 )
