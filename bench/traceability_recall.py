@@ -21,10 +21,11 @@ the whole affected set (the full walk takes hours at 10M); `--explain` prints th
 `--calibrated N` (with the build) makes a failed standard that calibrated many instruments: N
 more instruments spread over the other standards, each calibrated by one of the failed
 standard's certificates in its window (taken in turn by date) and recalibrated `--interval` days
-later: N calibration records downstream, each window holding about interval × (N/K/3,650)
-uses of its standard. The measurement runs the query now and its other forms (`--forms`: before, the
-planner's own plan; lateral, each window's end computed per record) in alternating rounds, each
-form checked to give the same rows, a round past `--timeout` seconds ending that form's rounds.
+later: N calibration records downstream, each window holding about interval × (certificates /
+K / 3,650) uses of its standard. The measurement runs the query now and its other forms
+(`--forms`: before, the same query under the planner's own plan; lateral, each window's end
+computed per record) in alternating rounds, each form checked to give the same rows; a round
+past `--timeout` seconds ends that form's rounds.
 """
 
 import argparse

@@ -143,7 +143,7 @@ def _random_world(b, rng: random.Random):
     return standards
 
 
-@pytest.mark.parametrize("seed", [13, 2025])
+@pytest.mark.parametrize("seed", [7, 2025])
 def test_many_records_across_levels_match_a_walk_in_python(build, seed):
     """Every standard of a random world fails in turn: the query's rows (certificate, level,
     source) are exactly the Python walk's; then a record is moved to another date, another is
