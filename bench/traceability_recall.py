@@ -17,6 +17,15 @@ after a 1M run generates the 2M missing certificates and gives their jobs standa
 `--measure-only` then measures what is there (build at low priority, measure under a lock).
 `--naive-sample N` times the naive walk over its first N certificates only and extrapolates to
 the whole affected set (the full walk takes hours at 10M); `--explain` prints the query's plan.
+
+`--calibrated N` (with the build) makes a failed standard that calibrated many instruments: N
+more instruments spread over the other standards, each calibrated by one of the failed
+standard's certificates in its window (taken in turn by date) and recalibrated `--interval` days
+later: N calibration records downstream, each window holding about interval × (certificates /
+K / 3,650) uses of its standard. The measurement runs the query now and its other forms
+(`--forms`: before, the same query under the planner's own plan; lateral, each window's end
+computed per record) in alternating rounds, each form checked to give the same rows; a round
+past `--timeout` seconds ends that form's rounds.
 """
 
 import argparse
@@ -31,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bulk  # noqa: E402
 import certificate_verify  # noqa: E402  (sets Django up)
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import OperationalError, connection, transaction  # noqa: E402
 
 from metrohub.centers.models import Center  # noqa: E402
 from metrohub.certificates.models import Certificate, StandardUse  # noqa: E402
@@ -43,6 +52,7 @@ from metrohub.standards.models import (  # noqa: E402
 )
 from metrohub.traceability.affected import (  # noqa: E402
     MAX_DEPTH,
+    PLANNER,
     _tables,
     affected,
     affected_naive,
@@ -52,6 +62,7 @@ from metrohub.traceability.affected import (  # noqa: E402
 WINDOW = (dt.date(2020, 1, 1), dt.date(2020, 12, 31))
 DOWNSTREAM = 10
 PREFIX = "基准测试标准 "
+MANY = "BC-"  # the serial numbers of the instruments of --calibrated
 USES = StandardUse._meta.db_table
 
 
@@ -110,7 +121,41 @@ def link_downstream(failed: int, others: list[int]) -> None:
         )  # fmt: skip
 
 
-def build(target: int, k: int) -> None:
+def calibrate_many(failed: int, others: list[int], count: int, interval: int) -> None:
+    """`count` more instruments, spread over the other standards (a standard with many
+    instruments), each calibrated by one of the failed standard's certificates in its window
+    (taken in turn by date) and recalibrated by a national institute `interval` days later: as
+    many calibration records downstream of the failed standard, one window each."""
+    sources = list(
+        Certificate.objects.filter(job__standards=failed, job__measured_on__range=WINDOW)
+        .order_by("job__measured_on", "pk")
+        .values_list("pk", "number", "center__name", "job__measured_on")
+    )
+    instruments = StandardInstrument.objects.bulk_create(
+        StandardInstrument(
+            standard_id=others[n % len(others)], name="标准器组", serial_number=f"{MANY}{n}"
+        )  # fmt: skip
+        for n in range(count)
+    )
+    records = []
+    for n, instrument in enumerate(instruments):
+        pk, number, issuer, day = sources[n % len(sources)]
+        later = day + dt.timedelta(days=interval)
+        records += [
+            InstrumentCertificate(
+                instrument=instrument, platform_certificate_id=pk, issuer=issuer, number=number,
+                issued_on=day, due_on=later - dt.timedelta(days=1),
+            ),
+            InstrumentCertificate(
+                instrument=instrument, issuer="中国计量科学研究院", number=f"NIM-{MANY}{n}",
+                issued_on=later, due_on=later + dt.timedelta(days=364),
+            ),
+        ]  # fmt: skip
+    InstrumentCertificate.objects.bulk_create(records, batch_size=5_000)
+    bulk.vacuum(["standards_standardinstrument", "standards_instrumentcertificate"])
+
+
+def build(target: int, k: int, calibrated: int, interval: int) -> None:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     if not Certificate.objects.exists():
@@ -129,6 +174,14 @@ def build(target: int, k: int) -> None:
     pks = bench_standards()
     if not InstrumentCertificate.objects.filter(instrument__standard_id=pks[1]).exists():
         link_downstream(pks[0], pks[1 : 1 + DOWNSTREAM])
+    have = StandardInstrument.objects.filter(serial_number__startswith=MANY).count()
+    if calibrated > have:
+        assert have == 0, f"{have} instruments calibrated already: build a fresh world"
+        t0 = time.perf_counter()
+        calibrate_many(pks[0], pks[1:], calibrated, interval)
+        print(
+            f"{calibrated:,} instruments calibrated downstream in {time.perf_counter() - t0:.0f} s"
+        )
     print(f"world built in {time.perf_counter() - started:.0f} s", flush=True)
 
 
@@ -140,71 +193,120 @@ def bench_standards() -> list[int]:
     )
 
 
-# The query before the uses carried their date: each step read every job the standard ever
-# served and filtered them by the job's date (kept here to be measured in the same run).
-BEFORE = """
+# The recursive step's other forms, measured in the same run as the query now (the step's
+# joins as nested loops driven by the level, JIT off: `affected.PLANNER`):
+# - before: the same query under the planner's own choice, as the code before ran it (with many
+#   calibration records: hash joins over every certificate, or merges with every record's
+#   window, and JIT);
+# - lateral: the end of each window computed once per record in a LATERAL subquery, under the
+#   settings of the query now.
+STEP = """
 WITH RECURSIVE affected(certificate_id, depth, via_id) AS (
     SELECT c.id, 0, CAST(NULL AS bigint)
     FROM {used} u
-    JOIN certificates_job j ON j.id = u.job_id
-    JOIN {cert} c ON c.job_id = j.id
-    WHERE u.measurementstandard_id = %s AND j.measured_on BETWEEN %s AND %s
+    JOIN {cert} c ON c.job_id = u.job_id
+    WHERE u.measurementstandard_id = %s AND u.measured_on >= %s AND u.measured_on <= %s
   UNION
     SELECT c.id, a.depth + 1, a.certificate_id
     FROM affected a
     JOIN {record} r ON r.platform_certificate_id = a.certificate_id
     JOIN {instrument} i ON i.id = r.instrument_id
-    JOIN {used} u ON u.measurementstandard_id = i.standard_id
-    JOIN certificates_job j ON j.id = u.job_id
-    JOIN {cert} c ON c.job_id = j.id
-    WHERE a.depth < {depth} AND j.measured_on >= r.issued_on
-      AND NOT EXISTS (
-        SELECT 1 FROM {record} n
-        WHERE n.instrument_id = r.instrument_id AND n.issued_on > r.issued_on
-          AND n.issued_on <= j.measured_on
-      )
+    {step}
+    JOIN {cert} c ON c.job_id = u.job_id
+    WHERE a.depth < {depth}
 )
-SELECT certificate_id, MIN(depth), MIN(via_id) FROM affected GROUP BY certificate_id
+SELECT certificate_id, depth, via_id FROM (
+    SELECT certificate_id, depth, via_id,
+           ROW_NUMBER() OVER (PARTITION BY certificate_id ORDER BY depth, via_id) AS nth
+    FROM affected
+) ranked
+WHERE nth = 1
 """
+FORMS = {
+    "before": """JOIN {used} u ON u.measurementstandard_id = i.standard_id
+        AND u.measured_on >= r.issued_on
+        AND u.measured_on < COALESCE(
+            (SELECT MIN(n.issued_on) FROM {record} n
+             WHERE n.instrument_id = r.instrument_id AND n.issued_on > r.issued_on), %s)""",
+    "lateral": """CROSS JOIN LATERAL (
+        SELECT COALESCE(MIN(n.issued_on), %s) AS ends FROM {record} n
+        WHERE n.instrument_id = r.instrument_id AND n.issued_on > r.issued_on) w
+    JOIN {used} u ON u.measurementstandard_id = i.standard_id
+        AND u.measured_on >= r.issued_on AND u.measured_on < w.ends""",
+}
 
 
-def before(failed: int) -> tuple[set[int], float]:
-    """The affected set by the query before, and its best time of two."""
-    sql = BEFORE.format(depth=MAX_DEPTH, **_tables())
-    timings = []
-    for _ in range(2):
-        t0 = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [failed, *WINDOW])
-            found = {row[0] for row in cursor.fetchall()}
-        timings.append(time.perf_counter() - t0)
-    return found, min(timings)
+def other_form(name: str) -> str:
+    tables = _tables()
+    step = FORMS[name].format(**tables)
+    return STEP.format(depth=MAX_DEPTH, step=step, **tables)
 
 
-def explain(failed: int) -> None:
-    sql, params = query(standard_id=failed, since=WINDOW[0], until=WINDOW[1])
-    with connection.cursor() as cursor:
+def timed(
+    sql: str, params: list, timeout_s: int, planned: bool
+) -> tuple[list | None, float | None]:
+    """The rows and the time of one round, in a transaction of its own (under the settings of the
+    query now when `planned`); (None, None) past `timeout_s`."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if planned:
+                for name, value in PLANNER.items():
+                    cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+            cursor.execute(f"SET LOCAL statement_timeout = {timeout_s * 1000}")
+            t0 = time.perf_counter()
+            cursor.execute(sql, params)
+            rows = sorted(cursor.fetchall())
+            return rows, time.perf_counter() - t0
+    except OperationalError:  # the timeout
+        return None, None
+
+
+def explain(sql: str, params: list, planned: bool) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if planned:
+            for name, value in PLANNER.items():
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-        print("\n".join(row[0] for row in cursor.fetchall()))
+        print("\n".join(row[0] for row in cursor.fetchall()), flush=True)
 
 
-def measure(naive_sample: int | None, plan: bool) -> None:
+def ms(timings: list) -> str:
+    return ", ".join("timeout" if t is None else f"{t * 1e3:.0f}" for t in timings) + " ms"
+
+
+def measure(naive_sample: int | None, plan: bool, forms: list[str], timeout_s: int) -> None:
     failed = bench_standards()[0]
     total = Certificate.objects.count()
+    records = InstrumentCertificate.objects.filter(platform_certificate__isnull=False).count()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         size = cursor.fetchone()[0]
-    print(f"certificates: {total:,}; database {size}; load average {os.getloadavg()}", flush=True)
+    print(
+        f"certificates: {total:,}; calibration records on platform certificates: {records:,}; "
+        f"database {size}; load average {os.getloadavg()}",
+        flush=True,
+    )
+    sql, params = query(standard_id=failed, since=WINDOW[0], until=WINDOW[1])
     if plan:
-        explain(failed)
-    timings = []
+        explain(sql, params, planned=True)
+        for name in forms:
+            print(f"-- the step as {name}:")
+            explain(other_form(name), params, planned=name != "before")
+    # rounds alternate: now, each other form, now again, ... (the same rows, sources included)
+    found, timings, others = None, [], {name: [] for name in forms}
     for _ in range(3):
         t0 = time.perf_counter()
-        found = affected(standard_id=failed, since=WINDOW[0], until=WINDOW[1])
+        rows = affected(standard_id=failed, since=WINDOW[0], until=WINDOW[1])
         timings.append(time.perf_counter() - t0)
+        found = found or rows
+        for name in forms:
+            if others[name] and others[name][-1] is None:
+                continue  # timed out once: not again
+            rows, took = timed(other_form(name), params, timeout_s, planned=name != "before")
+            others[name].append(took)
+            if rows is not None:
+                assert rows == found, (name, len(rows), len(found))
     ids = {pk for pk, _depth, _via in found}
-    earlier, earlier_seconds = before(failed)
-    assert earlier == ids, (len(earlier), len(ids))
     t0 = time.perf_counter()
     naive = affected_naive(standard_id=failed, since=WINDOW[0], until=WINDOW[1], limit=naive_sample)
     naive_seconds = time.perf_counter() - t0
@@ -219,15 +321,16 @@ def measure(naive_sample: int | None, plan: bool) -> None:
     levels = {}
     for _pk, depth, _via in found:
         levels[depth] = levels.get(depth, 0) + 1
+    best = min(timings)
     print(f"affected: {len(ids):,} (by level {dict(sorted(levels.items()))})")
     print(
-        f"recursive query: first {timings[0] * 1e3:.0f} ms, best {min(timings) * 1e3:.0f} ms "
-        f"(target < 2 s); {walked}; {naive_seconds / min(timings):.0f}× faster"
+        f"recursive query: {ms(timings)}, best {best * 1e3:.0f} ms "
+        f"(target < 2 s); {walked}; {naive_seconds / best:.0f}× faster"
     )
-    print(
-        f"the query before (each job's date read from the job): best {earlier_seconds * 1e3:.0f} ms, "
-        f"{earlier_seconds / min(timings):.1f}× the time of the query now"
-    )
+    for name, took in others.items():
+        done = [t for t in took if t is not None]
+        ratio = f"best {min(done) / best:.1f}× the time of the query now" if done else "no round"
+        print(f"the step as {name}: {ms(took)} (timeout {timeout_s} s); {ratio}")
     print(f"load average after: {os.getloadavg()}")
 
 
@@ -237,8 +340,12 @@ def main() -> int:
     parser.add_argument("--standards", type=int, default=1_000)
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--measure-only", action="store_true")
+    parser.add_argument("--calibrated", type=int, default=0)
+    parser.add_argument("--interval", type=int, default=7)
     parser.add_argument("--naive-sample", type=int, default=None)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--forms", nargs="*", default=["before"], choices=list(FORMS))
+    parser.add_argument("--timeout", type=int, default=120)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("run under scripts/with-postgres", file=sys.stderr)
@@ -246,9 +353,9 @@ def main() -> int:
     if args.measure_only:
         call_command("migrate", verbosity=0)  # the indexes of the code under measurement
     else:
-        build(args.certificates, args.standards)
+        build(args.certificates, args.standards, args.calibrated, args.interval)
     if not args.build_only:
-        measure(args.naive_sample, args.explain)
+        measure(args.naive_sample, args.explain, args.forms, args.timeout)
     return 0
 
 

@@ -6,9 +6,10 @@ certificate of a standard instrument (at any center), every certificate whose jo
 instrument's standard from that calibration on, until the instrument's next calibration.
 """
 
+import contextlib
 import datetime as dt
 
-from django.db import connection
+from django.db import connection, transaction
 
 from metrohub.certificates.models import Certificate, StandardUse
 from metrohub.standards.models import InstrumentCertificate, StandardInstrument
@@ -67,10 +68,42 @@ def query(*, standard_id: int, since: dt.date, until: dt.date) -> tuple[str, lis
     return SQL.format(depth=MAX_DEPTH, **_tables()), [standard_id, since, until, FOREVER]
 
 
+# PostgreSQL plans the recursive step once, for a level it cannot size (it guesses ten times the
+# first level) joined with uses whose window it cannot size (bounds from another table's row):
+# past a few thousand calibration records it hashes every certificate (a sequential scan per
+# level) or merges the level with every record's window, and compiles that plan (JIT, a second
+# and more). The step costs least as nested loops driven by the level through the indexes
+# (record by certificate, uses by standard and window, certificate by job), so the query runs
+# with hash joins, merge joins and JIT off; the settings are put back after it, as a caller's
+# transaction would otherwise keep them to its end.
+PLANNER = {"enable_hashjoin": "off", "enable_mergejoin": "off", "jit": "off"}
+
+
+@contextlib.contextmanager
+def _planned(cursor):
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = list(PLANNER)
+    cursor.execute(
+        "SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names
+    )  # the caller's values
+    before = dict(zip(names, cursor.fetchone(), strict=True))
+
+    def put(values: dict) -> None:
+        pairs = [x for name, value in values.items() for x in (name, value)]
+        cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(values)), pairs)
+
+    put(PLANNER)
+    yield
+    put(before)  # after an error the rollback of the atomic block puts them back
+
+
 def affected(*, standard_id: int, since: dt.date, until: dt.date) -> list[tuple[int, int, int]]:
-    """[(certificate id, level, the certificate it came through or None)], in one query."""
+    """[(certificate id, level, the certificate it came through or None)], in one query (on
+    PostgreSQL with three statements around it: read, set and put back the planner's settings)."""
     sql, params = query(standard_id=standard_id, since=since, until=until)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor, _planned(cursor):
         cursor.execute(sql, params)
         return sorted(cursor.fetchall())
 
