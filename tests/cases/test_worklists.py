@@ -138,9 +138,9 @@ def test_the_worklist_reads_due_dates_by_key_from_the_live_obligations(world, cl
         )
         cursor.execute(
             "INSERT INTO cases_obligation (code, kind, indicative, article, responsible_role, "
-            "opened_by, state, waived_reason, opened_at, reminders_sent, case_id, deadline_id) "
-            "SELECT 'x', 'maximum', false, '', 'programme_regulator', 'test', "
-            "CASE WHEN id %% 10 = 0 THEN 'open' ELSE 'met' END, '', now(), '[]', %s, id "
+            "opened_by, state, waived_reason, opened_at, reminders_sent, case_id, deadline_id, "
+            "due_on) SELECT 'x', 'maximum', false, '', 'programme_regulator', 'test', "
+            "CASE WHEN id %% 10 = 0 THEN 'open' ELSE 'met' END, '', now(), '[]', %s, id, due "
             "FROM legaltime_storeddeadline WHERE rule = 'x'",
             [other.pk],
         )
