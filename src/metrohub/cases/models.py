@@ -204,9 +204,9 @@ class Obligation(models.Model):
         indexes = [
             # The live obligations (a few of all those ever opened), by case: the worklist ranks
             # a person's cases and reads its cases' due dates from this index alone (an index-only
-            # scan; each due date is then read by the deadline's key).
+            # scan).
             models.Index(
-                fields=["case", "responsible_role", "deadline", "kind", "state"],
+                fields=["case", "responsible_role", "due_on", "kind", "state"],
                 condition=models.Q(state__in=["open", "overdue"]),
                 name="cases_obligation_live",
             ),
