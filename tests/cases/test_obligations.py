@@ -3,6 +3,7 @@ from the obligation alone: set when a transition or a reported event opens it, m
 deadline is recomputed, left alone when it is closed."""
 
 import datetime as dt
+import importlib
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,21 @@ def test_an_obligation_saved_without_its_due_date_takes_its_deadlines(shanghai):
         case=shanghai, code="x", deadline=stored, article="第十条", opened_by="test"
     )
     assert Obligation.objects.get(pk=ob.pk).due_on == dt.date(2025, 10, 14)
+
+
+def test_the_migration_fills_each_obligation_with_its_deadlines_due_date(shanghai):
+    from django.apps import apps
+
+    fill = importlib.import_module("metrohub.cases.migrations.0009_obligation_due_on").fill_due_on
+    stored = store_deadline(start=dt.date(2025, 9, 30), count=5, unit="working_days", rule="t")
+    Obligation.objects.create(
+        case=shanghai, code="x", deadline=stored, article="第十条", opened_by="test"
+    )
+    Obligation.objects.update(due_on=dt.date(2000, 1, 1))  # as if stored before the column
+    fill(apps, None)
+    rows = Obligation.objects.filter(case=shanghai).order_by("pk")
+    assert [(o.code, o.due_on) for o in rows] == [
+        ("construction_period", rows[0].deadline.due),
+        ("x", dt.date(2025, 10, 14)),
+    ]
+    assert _out_of_step(Obligation.objects.all()) == []
