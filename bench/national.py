@@ -164,9 +164,11 @@ def generate_cases(count: int, obligations: int, events: int) -> float:
     print(f"  cases copied: {time.perf_counter() - started:.0f} s", flush=True)
     plan = [cases[i % len(cases)] for i in range(obligations)]
 
+    starts = [today - dt.timedelta(days=rng.randrange(0, 400)) for _ in plan]
+
     def deadline_lines():
         for n, (_case_id, pack, _stage) in enumerate(plan):
-            start = today - dt.timedelta(days=rng.randrange(0, 400))
+            start = starts[n]
             due = start + dt.timedelta(days=30)
             deadline = pack.deadlines[n % len(pack.deadlines)]
             yield _line(
@@ -182,6 +184,7 @@ def generate_cases(count: int, obligations: int, events: int) -> float:
                 first_obligation + n, deadline.code, deadline.kind, "f", deadline.article,
                 deadline.responsible or "", deadline.anchor or "", states[n % len(states)], "",
                 now, None, None, "[]", case_id, first_deadline + n,
+                (starts[n] + dt.timedelta(days=30)).isoformat(),
             )  # fmt: skip
 
     first_event = bulk.next_id("eventlog_event")
@@ -210,7 +213,7 @@ def generate_cases(count: int, obligations: int, events: int) -> float:
             "cases_obligation",
             ["id", "code", "kind", "indicative", "article", "responsible_role", "opened_by",
              "state", "waived_reason", "opened_at", "closed_at", "closed_on", "reminders_sent",
-             "case_id", "deadline_id"],
+             "case_id", "deadline_id", "due_on"],
             obligation_lines(),
         )  # fmt: skip
         bulk.copy(

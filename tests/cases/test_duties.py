@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from metrohub.accounts.models import Role, RoleAssignment, User
 from metrohub.cases import services
-from metrohub.cases.models import Case
+from metrohub.cases.models import Case, Obligation
 from metrohub.cases.walk import clock, new_case, path_to, walk
 from metrohub.legaltime.models import StoredDeadline
 from metrohub.rulepacks.services import registry
@@ -48,6 +48,7 @@ def centers(world):
     )
     period = sh.obligations.get(code="construction_period")
     StoredDeadline.objects.filter(pk=period.deadline_id).update(due=dt.date(2027, 3, 31))
+    type(period).objects.filter(pk=period.pk).update(due_on=dt.date(2027, 3, 31))
     # the Chongqing center's director (the demo's director works for another organisation)
     director = User.objects.create(username="cq_auto_director", email="d@example.com")
     RoleAssignment.objects.create(
@@ -72,6 +73,10 @@ def test_remind_on_opens_exactly_the_duties_due_and_never_twice(centers):
     out = StringIO()
     call_command("remind", "--on", "2026-12-01", stdout=out)
     assert out.getvalue().splitlines()[0] == "duties opened 15"
+    # each duty's obligation keeps its deadline's due date
+    opened = Obligation.objects.filter(opened_by__startswith="schedule:")
+    assert opened.count() == 15
+    assert [(o.due_on, o.deadline.due) for o in opened if o.due_on != o.deadline.due] == []
     assert _opened() == sorted(
         [
             # the registry's centers established before the platform (no case here) answer to

@@ -259,3 +259,57 @@ def test_public_statistics_count_the_whole_registry(programme):
     published = CapabilityLine.objects.filter(status="published").count()
     assert table(got["capability_lines_by_area"]) == {"电磁学": [published]}
     assert table(got["certificates_by_year"]) == {"2024": [6], "2025": [6]}
+
+
+def test_obligation_panels_read_the_due_date_kept_on_the_obligation(programme):
+    """The regulator's obligation panels (next actions, the overdue list, the four figures) read
+    each due date from the obligation itself: joined to the deadlines, PostgreSQL hashed every
+    deadline ever stored to sort a region's live obligations for ten rows. Same figures as the
+    deadlines give; on PostgreSQL, with a country's closed and other obligations beside them, no
+    plan touches the deadline table or reads the whole obligation table."""
+    fill(programme, 2)
+    regulator = programme["users"]["regulator"]
+    with CaptureQueriesContext(connection) as ctx:
+        got = panels(regulator, "programme_regulator")
+    live = Obligation.objects.filter(case__jurisdiction__code="500000")
+    assert (
+        figures(got["obligations"])
+        == {
+            "open": live.count(),
+            "due_soon": live.filter(deadline__due__gt=TODAY).count(),
+            "overdue": live.filter(deadline__due__lt=TODAY).count(),
+            "late": 0,
+        }
+        == {"open": 8, "due_soon": 4, "overdue": 4, "late": 0}
+    )
+    assert [i["due_label"] for i in got["next_actions"]["items"]] == ["2025年6月26日"] * 4
+    assert [i["due_label"] for i in got["obligations"]["items"]] == ["2025年6月11日"] * 4
+    sqls = [q["sql"] for q in ctx.captured_queries if 'FROM "cases_obligation"' in q["sql"]]
+    assert len(sqls) >= 4, sqls  # next actions, overdue list, live figures, late figure
+    assert [s for s in sqls if "legaltime_storeddeadline" in s] == []
+    if connection.vendor != "postgresql":
+        return
+    other = Obligation.objects.filter(case__jurisdiction__code="420000").first().case
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO legaltime_storeddeadline (start, count, unit, extend_holiday, "
+            "next_working_day, include_start, rule, article, due, provisional, calendar_years, "
+            "steps, computed_at) SELECT DATE '2024-01-01' + n % 300, 30, 'days', true, false, "
+            "false, 'x', '', DATE '2024-02-01' + n % 300, false, '[]', '[]', now() "
+            "FROM generate_series(1, 20000) AS n"
+        )
+        cursor.execute(
+            "INSERT INTO cases_obligation (code, kind, indicative, article, responsible_role, "
+            "opened_by, state, waived_reason, opened_at, reminders_sent, case_id, deadline_id, "
+            "due_on) SELECT 'x', 'maximum', false, '', 'programme_regulator', 'test', "
+            "CASE WHEN id %% 10 = 0 THEN 'open' ELSE 'met' END, '', now(), '[]', %s, id, due "
+            "FROM legaltime_storeddeadline WHERE rule = 'x'",
+            [other.pk],
+        )
+        cursor.execute("ANALYZE legaltime_storeddeadline")
+        cursor.execute("ANALYZE cases_obligation")
+        for sql in sqls:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "legaltime_storeddeadline" not in plan, plan
+            assert "Seq Scan on cases_obligation" not in plan, plan

@@ -10,3 +10,9 @@ class CasesConfig(AppConfig):
     name = "metrohub.cases"
     label = "cases"
     verbose_name = _("Procedure cases")
+
+    def ready(self):
+        from metrohub.cases.services.obligations import follow_recomputed_deadline
+        from metrohub.legaltime.services import deadline_recomputed
+
+        deadline_recomputed.connect(follow_recomputed_deadline, dispatch_uid="cases.due_on")

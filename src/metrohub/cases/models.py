@@ -179,6 +179,10 @@ class Obligation(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="obligations")
     code = models.CharField(_("deadline"), max_length=64)
     deadline = models.ForeignKey(StoredDeadline, on_delete=models.PROTECT, related_name="+")
+    # The deadline's due date, kept here too (set on opening, moved when the deadline is
+    # recomputed) so panels can read, count and order live obligations by date from one index
+    # instead of joining every deadline ever stored.
+    due_on = models.DateField(_("due"))
     kind = models.CharField(_("kind"), max_length=16, default="maximum")
     indicative = models.BooleanField(_("indicative"), default=False)
     article = models.CharField(_("article"), max_length=200)
@@ -200,20 +204,33 @@ class Obligation(models.Model):
         indexes = [
             # The live obligations (a few of all those ever opened), by case: the worklist ranks
             # a person's cases and reads its cases' due dates from this index alone (an index-only
-            # scan; each due date is then read by the deadline's key).
+            # scan).
             models.Index(
-                fields=["case", "responsible_role", "deadline", "kind", "state"],
+                fields=["case", "responsible_role", "due_on", "kind", "state"],
                 condition=models.Q(state__in=["open", "overdue"]),
                 name="cases_obligation_live",
+            ),
+            # The live obligations by due date: dashboards walk it in date order and stop at a
+            # page's rows, and count live, soon-due and overdue obligations from it alone.
+            models.Index(
+                fields=["due_on", "id", "case", "responsible_role", "kind", "state"],
+                condition=models.Q(state__in=["open", "overdue"]),
+                name="cases_obligation_live_due",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} → {self.deadline.due}"
 
+    def save(self, *args, **kwargs):
+        # An obligation opened without its due date takes its deadline's (services pass it).
+        if self.due_on is None and self.deadline_id is not None:
+            self.due_on = self.deadline.due
+        super().save(*args, **kwargs)
+
     @property
     def due(self):
-        return self.deadline.due
+        return self.due_on
 
     @property
     def provisional(self) -> bool:
@@ -226,7 +243,7 @@ class Obligation(models.Model):
     def state_on(self, day) -> str:
         """The state as of `day`: an open maximum past its due date is overdue when read, whether
         or not the daily reminder has marked it yet."""
-        if self.state == self.State.OPEN and self.kind == "maximum" and day > self.deadline.due:
+        if self.state == self.State.OPEN and self.kind == "maximum" and day > self.due_on:
             return self.State.OVERDUE
         return self.state
 

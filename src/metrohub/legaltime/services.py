@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.dispatch import Signal
 
 from metrohub.eventlog.services import append_event
 from metrohub.legaltime.calculator import Deadline, compute
@@ -15,6 +16,10 @@ from metrohub.legaltime.sources import (
     TableCalendarSource,
     YearSchedule,
 )
+
+# Sent with `deadline` (the StoredDeadline) whenever a stored deadline's due date is recomputed,
+# so what keeps a copy of the date (an obligation's due date) moves with it.
+deadline_recomputed = Signal()
 
 _cache: dict = {"stamp": None, "source": None}
 _WEEKEND = (1, 7)  # Django's week_day: 1 = Sunday, 7 = Saturday
@@ -179,6 +184,7 @@ def recompute_deadlines(*, year: int, actor=None) -> list[Recomputed]:
         stored.calendar_years = list(result.calendar_years)
         stored.steps = [step.to_dict() for step in result.steps]
         stored.save(update_fields=["due", "provisional", "calendar_years", "steps", "computed_at"])
+        deadline_recomputed.send(sender=StoredDeadline, deadline=stored)
         append_event(
             subject=f"deadline:{stored.pk}",
             action="deadline.recomputed",

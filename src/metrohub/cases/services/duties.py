@@ -238,6 +238,7 @@ def _open(due: Due, on: dt.date) -> Case | None:
                 case=case,
                 code=s.code,
                 deadline=stored,
+                due_on=stored.due,
                 kind=deadline.kind,
                 article=s.article,
                 responsible_role=s.responsible,

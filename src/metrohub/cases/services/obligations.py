@@ -35,6 +35,7 @@ def open_obligation(ctx, deadline) -> Obligation:
         case=ctx.case,
         code=deadline.code,
         deadline=stored,
+        due_on=stored.due,
         kind=deadline.kind,
         indicative=deadline.indicative,
         article=deadline.article,
@@ -98,3 +99,8 @@ def waive_obligation(*, actor, obligation: Obligation, reason: str) -> Obligatio
             payload={"obligation": obligation.pk, "code": obligation.code, "reason": reason},
         )
     return obligation
+
+
+def follow_recomputed_deadline(sender, *, deadline, **kwargs) -> None:
+    """A recomputed deadline moves the due date its obligations keep."""
+    Obligation.objects.filter(deadline_id=deadline.pk).update(due_on=deadline.due)

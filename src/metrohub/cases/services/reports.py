@@ -153,6 +153,7 @@ def report_event(*, actor, case: Case, code: str, occurred_on, text: str) -> Obl
                 case=case,
                 code=d.code,
                 deadline=stored,
+                due_on=stored.due,
                 kind=d.kind,
                 indicative=d.indicative,
                 article=d.article,

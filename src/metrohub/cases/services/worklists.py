@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.db.models import Case as DbCase
 from django.db.models import Exists, Max, Min, OuterRef, Q, Subquery, Value, When
-from django.db.models.lookups import LessThan
 
 from metrohub.accounts.models import Role
 from metrohub.accounts.roles import assignments
@@ -15,7 +14,6 @@ from metrohub.cases.models import Case, Obligation
 from metrohub.cases.services import clock
 from metrohub.cases.services.scope import case_roles, cases_for
 from metrohub.cases.services.stages import available_transitions
-from metrohub.legaltime.models import StoredDeadline
 from metrohub.organisations.models import Jurisdiction
 from metrohub.rulepacks.services import registry
 
@@ -75,21 +73,12 @@ def _pack_states(roles: set[str]) -> Q:
 
 
 def _late(now: dt.date) -> Q:
-    return Q(state=Obligation.State.OVERDUE) | Q(kind="maximum", deadline__due__lt=now)
-
-
-def _due():
-    """An obligation's due date, read from its stored deadline by key, row by row. Joined instead,
-    PostgreSQL hashes the whole deadline table (every time limit of the country, run or not) to
-    match the few hundred live obligations of a scope or of the worklist's cases; by key, the
-    cost follows those obligations only."""
-    return Subquery(StoredDeadline.objects.filter(pk=OuterRef("deadline_id")).values("due"))
+    return Q(state=Obligation.State.OVERDUE) | Q(kind="maximum", due_on__lt=now)
 
 
 def _late_flag(now: dt.date) -> DbCase:
     """1 for a live obligation that is late (overdue, or a maximum past its due date), else 0."""
-    late = Q(state=Obligation.State.OVERDUE) | Q(kind="maximum") & Q(LessThan(_due(), now))
-    return DbCase(When(late, then=Value(1)), default=Value(0))
+    return DbCase(When(_late(now), then=Value(1)), default=Value(0))
 
 
 def _candidate_ids(user, roles: set[str], now: dt.date, limit: int) -> list[int]:
@@ -105,7 +94,7 @@ def _candidate_ids(user, roles: set[str], now: dt.date, limit: int) -> list[int]
     answered = (
         answering.filter(case_id__in=scope)
         .values("case_id")
-        .annotate(first_due=Min(_due()), late=Max(_late_flag(now)))
+        .annotate(first_due=Min("due_on"), late=Max(_late_flag(now)))
         .order_by("-late", "first_due", "-case_id")
         .values_list("case_id", flat=True)[:limit]
     )
@@ -133,7 +122,7 @@ def _due_by_role(ids: list[int], now: dt.date) -> dict[int, dict[str, tuple[dt.d
         Obligation.objects.filter(case_id__in=ids, state__in=LIVE)
         .order_by()
         .values_list("case_id", "responsible_role")
-        .annotate(due=Min(_due()), late=Max(_late_flag(now)))
+        .annotate(due=Min("due_on"), late=Max(_late_flag(now)))
     )
     found: dict[int, dict[str, tuple[dt.date, bool]]] = {}
     for case_id, role, due, late in rows:
@@ -203,9 +192,7 @@ def with_next_due(queryset):
     """Cases with their next live due date as a column (`next_due_on`): a scalar subquery run for
     the rows read only (a page), never for the whole scope."""
     live = Obligation.objects.filter(case_id=OuterRef("pk"), state__in=LIVE)
-    return queryset.annotate(
-        next_due_on=Subquery(live.order_by("deadline__due").values("deadline__due")[:1])
-    )
+    return queryset.annotate(next_due_on=Subquery(live.order_by("due_on").values("due_on")[:1]))
 
 
 def with_due(queryset):
