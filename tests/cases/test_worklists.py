@@ -13,6 +13,7 @@ from metrohub.cases import services
 from metrohub.cases.models import Case, Obligation
 from metrohub.cases.services import worklists
 from metrohub.legaltime.services import store_deadline
+from tests.cases.plans import assert_plans_skip_the_deadlines
 
 pytestmark = pytest.mark.django_db
 
@@ -120,29 +121,7 @@ def test_the_worklist_reads_due_dates_from_the_live_obligations(world, clock):
         return
     # time limits of other cases (run and done) in numbers, as in a country's table
     other = _case(world, "别处")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO legaltime_storeddeadline (start, count, unit, extend_holiday, "
-            "next_working_day, include_start, rule, article, due, provisional, calendar_years, "
-            "steps, computed_at) SELECT DATE '2024-01-01' + n % 300, 30, 'days', true, false, "
-            "false, 'x', '', DATE '2024-02-01' + n % 300, false, '[]', '[]', now() "
-            "FROM generate_series(1, 20000) AS n"
-        )
-        cursor.execute(
-            "INSERT INTO cases_obligation (code, kind, indicative, article, responsible_role, "
-            "opened_by, state, waived_reason, opened_at, reminders_sent, case_id, deadline_id, "
-            "due_on) SELECT 'x', 'maximum', false, '', 'programme_regulator', 'test', "
-            "CASE WHEN id %% 10 = 0 THEN 'open' ELSE 'met' END, '', now(), '[]', %s, id, due "
-            "FROM legaltime_storeddeadline WHERE rule = 'x'",
-            [other.pk],
-        )
-        cursor.execute("ANALYZE legaltime_storeddeadline")
-        cursor.execute("ANALYZE cases_obligation")
-        for sql in grouped:
-            cursor.execute("EXPLAIN " + sql)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert "legaltime_storeddeadline" not in plan, plan
-            assert "Seq Scan on cases_obligation" not in plan, plan
+    assert_plans_skip_the_deadlines(grouped, other_case=other)
 
 
 def test_the_stages_where_a_person_acts_are_compiled_once():

@@ -13,6 +13,7 @@ from metrohub.catalogue.models import CapabilityLine
 from metrohub.centers.models import Center
 from metrohub.certificates.models import Certificate
 from metrohub.dashboards.services import dashboard, statistics
+from tests.cases.plans import assert_plans_skip_the_deadlines
 from tests.dashboards.conftest import TODAY, fill
 
 
@@ -290,26 +291,4 @@ def test_obligation_panels_read_the_due_date_kept_on_the_obligation(programme):
     if connection.vendor != "postgresql":
         return
     other = Obligation.objects.filter(case__jurisdiction__code="420000").first().case
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO legaltime_storeddeadline (start, count, unit, extend_holiday, "
-            "next_working_day, include_start, rule, article, due, provisional, calendar_years, "
-            "steps, computed_at) SELECT DATE '2024-01-01' + n % 300, 30, 'days', true, false, "
-            "false, 'x', '', DATE '2024-02-01' + n % 300, false, '[]', '[]', now() "
-            "FROM generate_series(1, 20000) AS n"
-        )
-        cursor.execute(
-            "INSERT INTO cases_obligation (code, kind, indicative, article, responsible_role, "
-            "opened_by, state, waived_reason, opened_at, reminders_sent, case_id, deadline_id, "
-            "due_on) SELECT 'x', 'maximum', false, '', 'programme_regulator', 'test', "
-            "CASE WHEN id %% 10 = 0 THEN 'open' ELSE 'met' END, '', now(), '[]', %s, id, due "
-            "FROM legaltime_storeddeadline WHERE rule = 'x'",
-            [other.pk],
-        )
-        cursor.execute("ANALYZE legaltime_storeddeadline")
-        cursor.execute("ANALYZE cases_obligation")
-        for sql in sqls:
-            cursor.execute("EXPLAIN " + sql)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert "legaltime_storeddeadline" not in plan, plan
-            assert "Seq Scan on cases_obligation" not in plan, plan
+    assert_plans_skip_the_deadlines(sqls, other_case=other)
