@@ -26,7 +26,7 @@ def task_list(request):
         cases.cases_for(request.user)
         .filter(kind=services.KIND)
         .select_related("center")
-        .prefetch_related("obligations__deadline")
+        .prefetch_related("obligations")
         .order_by("-period", "center__code", "pk")
     )
     year = request.GET.get("year", "")[:4]
@@ -37,12 +37,12 @@ def task_list(request):
     rows = []
     for case in page:
         live = [o for o in case.obligations.all() if o.state_on(today) in ("open", "overdue")]
-        nxt = min(live, key=lambda o: o.deadline.due) if live else None
+        nxt = min(live, key=lambda o: o.due_on) if live else None
         rows.append(
             {
                 "case": case,
                 "stage": case.pack.stage(case.state).name_zh,
-                "due": nxt.deadline.due if nxt else None,
+                "due": nxt.due_on if nxt else None,
                 "due_name": case.pack.deadline(nxt.code).name_zh if nxt else "",
                 "late": bool(nxt and nxt.state_on(today) == "overdue"),
             }

@@ -79,8 +79,8 @@ def _responsible(user) -> Q:
 def my_obligations(user):
     return (
         Obligation.objects.filter(_responsible(user), state__in=LIVE)
-        .select_related("case", "deadline")
-        .order_by("deadline__due", "pk")
+        .select_related("case")
+        .order_by("due_on", "pk")
     )
 
 
@@ -101,8 +101,8 @@ def supervised_obligations(user):
 
     return (
         Obligation.objects.filter(case__in=cases_for(user), state__in=LIVE)
-        .select_related("case", "deadline")
-        .order_by("deadline__due", "pk")
+        .select_related("case")
+        .order_by("due_on", "pk")
     )
 
 
@@ -114,8 +114,8 @@ def center_duties(center):
         Obligation.objects.filter(
             case__center=center, state__in=LIVE, opened_by__startswith="schedule:"
         )
-        .select_related("case", "deadline")
-        .order_by("deadline__due", "pk")
+        .select_related("case")
+        .order_by("due_on", "pk")
     )
 
 
@@ -166,7 +166,7 @@ def _event(uid: str, day: dt.date, summary: str, description: str, stamp, url: s
 def obligation_event(o: Obligation, url: str = "") -> Event:
     return _event(
         f"obligation-{o.pk}@metrohub",
-        o.deadline.due,
+        o.due_on,
         f"{obligation_name(o)} · {o.case.center_name}",
         _("Due; citing %(article)s") % {"article": o.article},
         o.opened_at,

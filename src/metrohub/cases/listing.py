@@ -82,7 +82,7 @@ def overdue_cases(queryset, _value):
     """Cases with a live maximum deadline past its due date (marked overdue or not yet)."""
     late = Obligation.objects.filter(case=OuterRef("pk")).filter(
         Q(state=Obligation.State.OVERDUE)
-        | Q(state=Obligation.State.OPEN, kind="maximum", deadline__due__lt=clock.today())
+        | Q(state=Obligation.State.OPEN, kind="maximum", due_on__lt=clock.today())
     )
     return queryset.filter(Exists(late))
 
@@ -113,7 +113,7 @@ CASES = Listing(
 def overdue_obligations(queryset, _value):
     return queryset.filter(
         Q(state=Obligation.State.OVERDUE)
-        | Q(state=Obligation.State.OPEN, kind="maximum", deadline__due__lt=clock.today())
+        | Q(state=Obligation.State.OPEN, kind="maximum", due_on__lt=clock.today())
     )
 
 
@@ -148,8 +148,8 @@ OBLIGATIONS = Listing(
         Filter("center", _("Center code"), exact("case__center__code")),
     ),
     sorts=(
-        Sort("due", _("Due"), ("deadline__due",)),
+        Sort("due", _("Due"), ("due_on",)),
         Sort("center", _("Center name"), ("case__center_name",)),
     ),
-    default_order=("deadline__due", "pk"),
+    default_order=("due_on", "pk"),
 )

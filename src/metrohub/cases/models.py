@@ -220,7 +220,7 @@ class Obligation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} → {self.deadline.due}"
+        return f"{self.code} → {self.due_on}"
 
     def save(self, *args, **kwargs):
         # An obligation opened without its due date takes its deadline's (services pass it).

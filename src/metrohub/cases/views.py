@@ -172,7 +172,7 @@ def _case_row(case) -> list:
 
 def _obligations(user):
     return Obligation.objects.filter(case__in=services.cases_for(user)).select_related(
-        "case", "case__center", "case__district", "deadline"
+        "case", "case__center", "case__district"
     )
 
 
@@ -222,7 +222,7 @@ def obligations_export(request):
             obligation.case.center.code if obligation.case.center else "",
             shown["name"],
             obligation.article,
-            obligation.deadline.due,
+            obligation.due_on,
             str(shown["state"]),
             _kind_label(obligation.case),
             obligation.case.district.display_name if obligation.case.district else "",

@@ -119,4 +119,4 @@ def next_due(case):
     from the prefetched obligations), or None."""
     if hasattr(case, "next_due_on"):
         return case.next_due_on
-    return min((o.deadline.due for o in case.obligations.all() if o.is_live), default=None)
+    return min((o.due_on for o in case.obligations.all() if o.is_live), default=None)
