@@ -11,7 +11,6 @@ confirmation.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +25,7 @@ from metrohub.cases.models import Case
 from metrohub.cases.services.context import Problem, guard
 from metrohub.core import bounds
 from metrohub.core.bounds import digits
+from metrohub.core.dates import chinese_date
 from metrohub.core.errors import Conflict
 from metrohub.eventlog.services import append_event, history
 
@@ -258,10 +258,6 @@ def _complete_before_submitting(ctx) -> list[Problem]:
     if needs_typical_cases(ctx.case) and not data.get("typical_cases"):
         problems.append(Problem(422, "typical_cases", _("Add at least one typical case.")))
     return problems
-
-
-def chinese_date(day: dt.date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
 def render_pdf(case: Case) -> bytes:

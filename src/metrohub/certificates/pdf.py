@@ -18,10 +18,10 @@ from pathlib import Path
 import segno
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from metrohub.certificates.models import Certificate, CertificateKind, Job, JobKind
 from metrohub.certificates.points import indication
+from metrohub.core.dates import chinese_date
 from metrohub.standards.services import covering_certificate
 from metrohub.uncertainty.report import plain
 
@@ -58,15 +58,6 @@ def qr_svg(url: str) -> str:
     out = io.BytesIO()
     segno.make(url, error="m").save(out, kind="svg", border=4, xmldecl=False)
     return out.getvalue().decode()
-
-
-def chinese_date(value: dt.date | dt.datetime | None) -> str:
-    """2025年3月10日; a moment is shown on the date it falls in local time; nothing is ""."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date()
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def _labels(job) -> dict:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import get_language
 
+from metrohub.core.dates import chinese_month, legal_date
+
 
 def english() -> bool:
     return (get_language() or "").startswith("en")
@@ -66,14 +68,6 @@ def _unknown() -> str:
     return _("other")
 
 
-def date(day) -> str:
-    """2025年10月14日 (or 14 October 2025)."""
-    if not day:
-        return ""
-    if english():
-        return f"{day.day} {day:%B} {day.year}"
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def month(day) -> str:
-    return f"{day:%B} {day.year}" if english() else f"{day.year}年{day.month}月"
+# A panel's dates and months, as every page writes them.
+date = legal_date
+month = chinese_month

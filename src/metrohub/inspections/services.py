@@ -478,9 +478,3 @@ def submit_report(*, actor, report: DistrictReport) -> DistrictReport:
             },
         )
     return report
-
-
-def chinese_date(day) -> str:
-    if isinstance(day, str):
-        day = dt.date.fromisoformat(day)
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""

@@ -26,6 +26,7 @@ from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
+from metrohub.core.dates import chinese_date as _zh
 from metrohub.legaltime.sources import CalendarSource, DayInfo
 
 __all__ = ["UNITS", "Deadline", "Step", "compute"]
@@ -36,10 +37,6 @@ UNITS: tuple[str, ...] = ("days", "working_days", "months", "years")
 _ONE = dt.timedelta(days=1)
 _WEEKDAY_ZH = "一二三四五六日"
 MAX_COUNT = 100_000
-
-
-def _zh(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _zh_span(a: dt.date, b: dt.date) -> str:

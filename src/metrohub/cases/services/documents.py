@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from metrohub.cases.models import Case, Decision
+from metrohub.core.dates import chinese_date
 from metrohub.eventlog.services import append_event
 
 #: Kinds of decision published with the registry (the others reach only the parties).
@@ -71,10 +72,6 @@ def get_decision(case, pk) -> Decision:
         return case.decisions.get(pk=int(pk))
     except (Decision.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
-
-
-def chinese_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 #: what a decision answers, where it answers an application of the establishment procedure

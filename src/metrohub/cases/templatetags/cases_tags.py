@@ -1,7 +1,7 @@
-import datetime as dt
-
 from django import template
 from django.utils.translation import get_language, gettext_lazy
+
+from metrohub.core.dates import legal_date
 
 register = template.Library()
 
@@ -22,19 +22,7 @@ EVENT_LABELS = {
 }
 
 
-@register.filter
-def legal_date(day):
-    """Dates as the documents write them: 2025年10月14日 (or 14 October 2025)."""
-    if not day:
-        return ""
-    if isinstance(day, str):  # a date recorded in an event's payload
-        try:
-            day = dt.date.fromisoformat(day)
-        except ValueError:
-            return day
-    if (get_language() or "").startswith("en"):
-        return f"{day.day} {day:%B} {day.year}"
-    return f"{day.year}年{day.month}月{day.day}日"
+register.filter("legal_date", legal_date)  # dates as the documents write them
 
 
 @register.filter
