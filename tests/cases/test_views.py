@@ -131,3 +131,19 @@ def test_the_case_timeline_names_every_event_and_the_platform(client_for, notice
     assert 'data-action="sheet.saved">评分表已保存</strong>' in page
     timeline = page.split('data-testid="timeline"')[1]
     assert "system" not in timeline and "sheet.saved<" not in timeline
+
+
+def test_a_period_the_regulator_sets_is_asked_for_in_the_reader_s_words(client_for, world):
+    """The field printed "“补正期限”的期限（days）": the unit by its code, the name in Chinese
+    on the English page too."""
+    with services.quiet(), clock(dt.date(2025, 9, 1)) as clk:
+        case = walk(
+            new_case(world, "chongqing", name="补正中心"),
+            path_to(registry().latest("chongqing"), "formal_review"),
+            clk,
+        )
+    url = f"/cases/{case.pk}/transitions/request_supplement/"
+    client = client_for("regulator")
+    assert "“补正期限”的期限（日）" in client.get(url).content.decode()
+    client.cookies["metrohub_language"] = "en"
+    assert "Period for “period to supplement” (days)" in client.get(url).content.decode()
