@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from metrohub.certificates import guards, services
@@ -38,14 +38,14 @@ from metrohub.standards.scope import staffed_centers
 
 PER_PAGE = 25
 EVENT_LABELS = {
-    "job.drafted": _lazy("job recorded"),
-    "job.updated": _lazy("draft changed"),
-    "job.performed": _lazy("signed by the performer"),
-    "job.checked": _lazy("signed by the checker"),
-    "job.issued": _lazy("approved and issued"),
-    "certificate.issued": _lazy("certificate issued"),
-    "certificate.superseded": _lazy("superseded by an amendment"),
-    "certificate.revoked": _lazy("revoked"),
+    "job.drafted": gettext_lazy("job recorded"),
+    "job.updated": gettext_lazy("draft changed"),
+    "job.performed": gettext_lazy("signed by the performer"),
+    "job.checked": gettext_lazy("signed by the checker"),
+    "job.issued": gettext_lazy("approved and issued"),
+    "certificate.issued": gettext_lazy("certificate issued"),
+    "certificate.superseded": gettext_lazy("superseded by an amendment"),
+    "certificate.revoked": gettext_lazy("revoked"),
 }
 OPEN = (Job.State.DRAFT, Job.State.PERFORMED, Job.State.CHECKED)
 
