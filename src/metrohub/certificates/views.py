@@ -26,7 +26,7 @@ from metrohub.certificates.forms import (
 )
 from metrohub.certificates.listing import CERTIFICATES
 from metrohub.certificates.models import Certificate, Job
-from metrohub.certificates.pdf import TITLES
+from metrohub.certificates.pdf import kind_title
 from metrohub.core.errors import DomainError
 from metrohub.core.exports import EXPORT_CAP, xlsx_response
 from metrohub.core.listing import export_rows, page_context
@@ -294,7 +294,7 @@ def detail(request, number: str):
         {
             "certificate": certificate,
             "job": job,
-            "title": TITLES[certificate.kind][0],
+            "title": kind_title(certificate.kind),
             "points": list(job.points.all()),
             "replaced_by": getattr(certificate, "replaced_by", None),
             "can_amend": works_here and certificate.status == Certificate.Status.VALID,
