@@ -163,3 +163,20 @@ def test_a_line_s_dates_are_written_as_dates_not_iso(client, world):
         f"published on {day.day} {day:%B} {day.year}"
         in client.get(f"/catalogue/lines/{line.pk}/").content.decode()
     )
+
+
+def test_the_change_form_names_its_fields_in_the_page_s_language(client_for, world):
+    """The form's fields carried the template's Chinese headers on the English page too."""
+    from metrohub.catalogue.rows import COLUMNS
+
+    line = CapabilityLine.objects.filter(center__code="CQ-AUTO", status="published").first()
+    director = client_for("director")
+    chinese = director.get(f"/catalogue/lines/{line.pk}/change/").content.decode()
+    for column in COLUMNS:  # the template's headers, as the spreadsheet has them
+        assert f">{column.header}</label>" in chinese, column.header
+    director.cookies["metrohub_language"] = "en"
+    english = director.get(f"/catalogue/lines/{line.pk}/change/").content.decode()
+    for text in (">Kind of service</label>", ">Measurand or parameter</label>",
+                 ">Coverage factor k</label>", ">Method documents</label>"):  # fmt: skip
+        assert text in english
+    assert not any(f">{column.header}</label>" in english for column in COLUMNS)
