@@ -198,6 +198,7 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "metrohub_language"
+FORMAT_MODULE_PATH = ["metrohub.core.formats"]  # English dates as core/dates.py writes them
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from metrohub.cases import services
 from metrohub.cases.walk import clock, new_case, path_to, walk
+from metrohub.core.dates import chinese_date
 from metrohub.eventlog.models import Event
 from metrohub.rulepacks.services import registry
 
@@ -113,6 +114,9 @@ def test_the_application_prints_exactly_as_filed(world, client_for):
     ):
         assert part in text, part
     assert "改后主任" not in text and "草稿" not in text
+    # the date it was filed, as documents write it (it printed 提交日期 2025-03-12)
+    assert f"提交日期{chinese_date(case.filed_on)}" in text.replace(" ", "")
+    assert case.filed_on.isoformat() not in text
     assert client_for("hb_regulator").get(f"/cases/{case.pk}/application.pdf").status_code == 404
 
 

@@ -116,3 +116,34 @@ def test_an_applicant_is_offered_only_the_programmes_covering_it(client_for):
     assert 'value="chongqing"' not in page and 'value="shanghai"' not in page
     cq = client_for("applicant").get("/cases/new/").content.decode()
     assert 'value="chongqing"' in cq and 'value="hubei"' not in cq
+
+
+def test_the_case_timeline_names_every_event_and_the_platform(client_for, notice_case):
+    """Events of other apps on the case (a panel drawn, a score sheet saved, a decision's document
+    issued by the platform) read by label; the page printed "decision.document_issued · system"."""
+    from metrohub.eventlog.services import append_event
+
+    subject = f"case:{notice_case.pk}"
+    append_event(subject=subject, action="decision.document_issued")
+    append_event(subject=subject, action="sheet.saved", actor=notice_case.created_by)
+    page = client_for("regulator").get(f"/cases/{notice_case.pk}/").content.decode()
+    assert 'data-action="decision.document_issued">决定文书已出具</strong> · 平台' in page
+    assert 'data-action="sheet.saved">评分表已保存</strong>' in page
+    timeline = page.split('data-testid="timeline"')[1]
+    assert "system" not in timeline and "sheet.saved<" not in timeline
+
+
+def test_a_period_the_regulator_sets_is_asked_for_in_the_reader_s_words(client_for, world):
+    """The field printed "“补正期限”的期限（days）": the unit by its code, the name in Chinese
+    on the English page too."""
+    with services.quiet(), clock(dt.date(2025, 9, 1)) as clk:
+        case = walk(
+            new_case(world, "chongqing", name="补正中心"),
+            path_to(registry().latest("chongqing"), "formal_review"),
+            clk,
+        )
+    url = f"/cases/{case.pk}/transitions/request_supplement/"
+    client = client_for("regulator")
+    assert "“补正期限”的期限（日）" in client.get(url).content.decode()
+    client.cookies["metrohub_language"] = "en"
+    assert "Period for “period to supplement” (days)" in client.get(url).content.decode()

@@ -139,3 +139,44 @@ def test_overlong_change_reasons_and_notes_are_refused_in_the_service(world, use
     assert list(refused.value.message_dict) == ["note"]
     change.refresh_from_db()
     assert change.status == "proposed"
+
+
+def test_a_line_s_dates_are_written_as_dates_not_iso(client, world):
+    """The line's page printed "公布日期 2023-06-30" and its versions "2026-12-01 03:57"."""
+    import datetime as dt
+
+    from metrohub.core.dates import chinese_date
+
+    line = CapabilityLine.objects.filter(published_on__isnull=False).first()
+    page = client.get(f"/catalogue/lines/{line.pk}/").content.decode()
+    assert f"公布日期 {chinese_date(line.published_on)}" in page
+    assert line.published_on.isoformat() not in page
+    since = (
+        line.versions.order_by("-version")
+        .first()
+        .valid_from.astimezone(dt.timezone(dt.timedelta(hours=8)))
+    )
+    assert f"{chinese_date(since)} {since:%H:%M}" in page
+    client.cookies["metrohub_language"] = "en"
+    day = line.published_on
+    assert (
+        f"published on {day.day} {day:%B} {day.year}"
+        in client.get(f"/catalogue/lines/{line.pk}/").content.decode()
+    )
+
+
+def test_the_change_form_names_its_fields_in_the_page_s_language(client_for, world):
+    """The form's fields carried the template's Chinese headers on the English page too."""
+    from metrohub.catalogue.rows import COLUMNS
+
+    line = CapabilityLine.objects.filter(center__code="CQ-AUTO", status="published").first()
+    director = client_for("director")
+    chinese = director.get(f"/catalogue/lines/{line.pk}/change/").content.decode()
+    for column in COLUMNS:  # the template's headers, as the spreadsheet has them
+        assert f">{column.header}</label>" in chinese, column.header
+    director.cookies["metrohub_language"] = "en"
+    english = director.get(f"/catalogue/lines/{line.pk}/change/").content.decode()
+    for text in (">Kind of service</label>", ">Measurand or parameter</label>",
+                 ">Coverage factor k</label>", ">Method documents</label>"):  # fmt: skip
+        assert text in english
+    assert not any(f">{column.header}</label>" in english for column in COLUMNS)

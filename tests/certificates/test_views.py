@@ -49,6 +49,7 @@ def test_a_job_recorded_through_the_form_signed_and_issued(lab, on_day):
     assert [p.error for p in job.points.all()] == ["0.005", "0.015", "0.02", "0.01", "0.02"]
     page = performer.get(f"/certificates/jobs/{job.pk}/").content.decode()
     assert "以检定/校准/检测人员身份签署" in page
+    assert "任务已登记" in page and "job recorded" not in page  # its history, in Chinese
     for person in (lab.performer, lab.checker, lab.director):
         response = _client(person).post(f"/certificates/jobs/{job.pk}/sign/")
         assert response.status_code == 302

@@ -117,3 +117,22 @@ def test_the_page_carries_the_security_headers_of_every_page(issue, client):
     assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
     assert (page["X-Frame-Options"], page["X-Content-Type-Options"]) == ("DENY", "nosniff")
     assert page["Referrer-Policy"] == settings.SECURE_REFERRER_POLICY == "same-origin"
+
+
+@pytest.mark.django_db
+def test_the_record_s_kind_reads_in_the_page_s_language(issue, lab):
+    """The verification and the certificate's page headed an English page 校准证书."""
+    from django.test import Client
+
+    certificate = issue("calibration")
+    url = f"/verify/{certificate.token}"
+    client = Client()
+    assert "<dd>校准证书</dd>" in client.get(url).content.decode()
+    english = client.get(url + "?lang=en").content.decode()
+    assert "<dd>Calibration Certificate</dd>" in english and "校准证书" not in english
+
+    staff = Client()
+    staff.force_login(lab.performer)
+    staff.cookies["metrohub_language"] = "en"
+    page = staff.get(f"/certificates/{certificate.number}/").content.decode()
+    assert "<h1>Calibration Certificate <span" in page

@@ -29,3 +29,19 @@ def test_pages_read_in_english_get_english_dates_and_documents_stay_chinese():
     with translation.override("zh-hans"):
         assert legal_date(day) == "2025年10月14日"
         assert chinese_month(day) == "2025年10月"
+
+
+def test_an_english_page_s_dates_read_as_the_documents_english():
+    """Templates' DATE_FORMAT printed "Oct. 1, 2026" beside legal_date's "1 October 2026"."""
+    from django.template import Context, Template
+
+    moment = dt.datetime(2025, 10, 14, 9, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
+    template = Template('{{ d|date:"DATE_FORMAT" }} · {{ m|date:"DATETIME_FORMAT" }}')
+    with translation.override("en"):
+        assert template.render(Context({"d": moment.date(), "m": moment})) == (
+            "14 October 2025 · 14 October 2025 09:05"
+        )
+    with translation.override("zh-hans"):
+        assert template.render(Context({"d": moment.date(), "m": moment})) == (
+            "2025年10月14日 · 2025年10月14日 09:05"
+        )

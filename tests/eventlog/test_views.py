@@ -40,3 +40,22 @@ def test_event_log_queries_do_not_grow_with_rows(world, client_for):
         counts[total] = len(queries)
         assert response.content.decode().count("预约已确认") == total
     assert counts[50] == counts[5] <= 15, counts
+
+
+def test_what_the_platform_did_by_itself_reads_the_platform_not_system(world, client_for):
+    cq = world["organisations"]["cq-auto"]
+    append_event(subject=f"organisation:{cq.pk}", action="decision.document_issued")
+    text = client_for("regulator").get("/events/").content.decode()
+    assert "<td>平台</td>" in text and "<td>system</td>" not in text
+
+    english = client_for("regulator")
+    english.cookies["metrohub_language"] = "en"
+    assert "<td>the platform</td>" in english.get("/events/").content.decode()
+
+
+def test_an_organisation_s_timeline_names_its_events(world, client_for):
+    """The organisation's page lists its events by label (it printed "certificate.issued")."""
+    cq = world["organisations"]["cq-auto"]
+    append_event(subject=f"organisation:{cq.pk}", action="certificate.issued", effective_date=None)
+    text = client_for("regulator").get(f"/organisations/{cq.pk}/").content.decode()
+    assert 'data-action="certificate.issued">证书已签发</strong> · 平台' in text

@@ -4,6 +4,7 @@
 import datetime as dt
 
 import pytest
+from django.utils.html import escape
 
 from metrohub.cases.models import Case
 from metrohub.centers.models import Center
@@ -200,3 +201,22 @@ def test_the_lists_read_in_constant_queries(
     with django_assert_max_num_queries(counts["reports"]):
         html = regulator.get("/inspections/reports/").content.decode()
     assert html.count("<tr data-report=") == 7
+
+
+def test_an_inspection_read_in_english(world, auto, client_for, clock):
+    """The list's stage, the page's title and the checklist's items were Chinese on English
+    pages (待检查, 监督检查, 中心运行情况)."""
+    clock.set(2025, 9, 26)
+    case = inspection(world)
+    district = client_for("district")
+    district.cookies["metrohub_language"] = "en"
+    pack = case.pack
+    items = pack.procedure("inspection").checklist
+    listing = district.get("/inspections/?year=2025").content.decode()
+    stage = pack.stage(case.state)
+    assert f"<td>{stage.name_en}</td>" in listing and stage.name_zh not in listing
+    page = district.get(f"/inspections/{case.pk}/").content.decode()
+    kind_zh, kind_en = pack.kind_name(case.kind)
+    assert f"<small>{kind_en} · 26 September 2025</small>" in page and kind_zh not in page
+    for item in items:
+        assert f"<legend>{escape(item.name_en)} <small>" in page and item.name_zh not in page

@@ -251,3 +251,26 @@ def test_an_approved_organisations_resource_page_to_another_organisation(
     assert client_for("industry").get(f"/sharing/resources/{resource.pk}/book/").status_code == 403
     applicant = client_for("applicant").get(url).content.decode()
     assert 'data-testid="book"' in applicant
+
+
+def test_the_calendars_read_in_the_page_s_language(client_for, resource, user_for, clock):
+    """An English page headed its calendar 2026年6月1日 – 6月7日, its days 6月3日 and its
+    bookings 2026年6月4日 09:00–10:00."""
+    services.request_booking(
+        actor=user_for("industry"), resource=resource, starts_at=at(4, 9), ends_at=at(4, 10),
+        purpose="一次",
+    )  # fmt: skip
+    url = f"/sharing/resources/{resource.pk}/?date=2026-06-03"
+    chinese = client_for("anonymous").get(url).content.decode()
+    assert 'data-testid="calendar-title">2026年6月1日 – 6月7日</strong>' in chinese
+    assert '<div class="date">6月3日</div>' in chinese
+    english = client_for("anonymous")
+    english.cookies["metrohub_language"] = "en"
+    page = english.get(url).content.decode()
+    assert 'data-testid="calendar-title">1 June – 7 June 2026</strong>' in page
+    assert '<div class="date">3 Jun</div>' in page and "月" not in page.split("calendar-title")[1]
+    month = english.get(url + "&view=month").content.decode()
+    assert 'data-testid="calendar-title">June 2026</strong>' in month
+    industry = client_for("industry")
+    industry.cookies["metrohub_language"] = "en"
+    assert "4 June 2026 09:00–10:00" in industry.get("/sharing/bookings/").content.decode()

@@ -25,3 +25,13 @@ def test_profile_history_queries_do_not_grow(status_changes, client):
     many, page = _profile_queries(client)
     assert page.count("渝市监发〔2025〕") == 31
     assert many == few
+
+
+def test_a_decision_that_is_not_published_is_named_but_not_linked(status_changes, client):
+    """A change resting on a decision that reaches only the parties (a task book, a decision of
+    another kind) names it; only published decisions are linked, so no link answers 404."""
+    center = Center.objects.get(code="CQ-AUTO")
+    status_changes(center, 1)  # a decision of kind "other": not published
+    _queries, page = _profile_queries(client)
+    assert "渝市监发〔2025〕100号" in page
+    assert "/cases/decisions/" not in page.split('data-testid="status-history"')[1]

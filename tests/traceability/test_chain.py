@@ -130,3 +130,25 @@ def test_the_verdict_reads_only_what_it_judges(chain_world, django_assert_num_qu
     # instruments and records (3); the top record ends at the national institute (1)
     with django_assert_num_queries(9):
         assert chain.broken_on_its_date(w.down_cert.pk) is False
+
+
+def test_the_customer_s_chain_page_links_only_what_the_customer_may_open(chain_world):
+    """The customer reads its certificate's chain: the centers' standards and the upstream
+    certificate (issued to the center below) are listed but not linked; the staff of the
+    center below open their own standard and certificate from the same page."""
+    w = chain_world
+    page_of = f"/traceability/certificates/{w.down_cert.number}/"
+    customer = Client()
+    customer.force_login(w.b.customer_user)
+    page = customer.get(page_of).content.decode()
+    assert f'href="{page_of}"' in page  # its own certificate
+    assert "/traceability/standards/" not in page
+    assert f"/traceability/certificates/{w.up_cert.number}/" not in page
+    assert w.up_cert.number in page and "考核-精密压力表标准装置" in page
+    staff = Client()
+    staff.force_login(w.b.staff_b)
+    page = staff.get(page_of).content.decode()
+    link = f"/traceability/standards/{w.down_standard.pk}/"
+    assert f'href="{link}"' in page
+    assert staff.get(link).status_code == 200
+    assert f"/traceability/standards/{w.up_standard.pk}/" not in page

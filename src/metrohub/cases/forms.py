@@ -3,12 +3,14 @@
 import re
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from metrohub.accounts.models import Role
 from metrohub.accounts.roles import assignments
 from metrohub.cases import application, services
 from metrohub.core.bounds import digits
+from metrohub.legaltime.forms import UNIT_NAMES
 from metrohub.organisations.models import Jurisdiction, Organisation
 from metrohub.rulepacks.services import registry, shown_text
 
@@ -376,7 +378,12 @@ class TransitionForm(forms.Form):
             if deadline.count is None:
                 self.fields["deadline_count"] = forms.IntegerField(
                     label=_("Period for “%(name)s” (%(unit)s)")
-                    % {"name": deadline.name_zh, "unit": deadline.unit},
+                    % {
+                        "name": deadline.name_en
+                        if (get_language() or "").startswith("en")
+                        else deadline.name_zh,
+                        "unit": UNIT_NAMES[deadline.unit],
+                    },
                     min_value=1,
                     max_value=3650,
                 )

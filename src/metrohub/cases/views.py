@@ -7,9 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from metrohub.accounts.models import Role
@@ -766,15 +765,18 @@ def _col(key, label, kind="text", choices=None, limit=300):
 
 TASK_COLUMNS = {
     "responsible": [
-        _col("name", _lazy("Name"), limit=100),
-        _col("role", _lazy("Role"), limit=100),
-        _col("duty", _lazy("Duty")),
+        _col("name", gettext_lazy("Name"), limit=100),
+        _col("role", gettext_lazy("Role"), limit=100),
+        _col("duty", gettext_lazy("Duty")),
     ],
     "capability_targets": [
-        _col("area", _lazy("Metrology area"), choices=AREA_CHOICES),
-        _col("count", _lazy("Lines"), "number"),
+        _col("area", gettext_lazy("Metrology area"), choices=AREA_CHOICES),
+        _col("count", gettext_lazy("Lines"), "number"),
     ],
-    "milestones": [_col("due", _lazy("Due"), "date"), _col("title", _lazy("Milestone"), limit=200)],
+    "milestones": [
+        _col("due", gettext_lazy("Due"), "date"),
+        _col("title", gettext_lazy("Milestone"), limit=200),
+    ],
 }
 
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from metrohub.catalogue.models import Area, ChangeRequest, ServiceKind
@@ -48,6 +49,31 @@ class ImportForm(forms.Form):
         return upload
 
 
+#: The template's columns named on an English page; a Chinese page names them by the template's
+#: own headers, so that the form and the spreadsheet read alike.
+COLUMN_LABELS = {
+    "kind": _("Kind of service"),
+    "area": _("Metrology area"),
+    "branch": _("Branch of the area"),
+    "industry_domain": _("Industry served"),
+    "measurand": _("Measurand or parameter"),
+    "instrument": _("Instrument or object measured"),
+    "conditions": _("Parameters and conditions"),
+    "range_lower": _("Lower limit of the range"),
+    "range_upper": _("Upper limit of the range"),
+    "unit": _("Unit of the range"),
+    "u_form": _("Uncertainty given as"),
+    "uncertainty": _("Expanded uncertainty U"),
+    "u_relative": _("Absolute or relative"),
+    "u_unit": _("Unit of the uncertainty"),
+    "coverage_k": _("Coverage factor k"),
+    "coverage_p": _("Coverage probability p"),
+    "accuracy": _("Accuracy class or maximum permissible error"),
+    "methods": _("Method documents"),
+    "cnas": _("CNAS accreditation"),
+}
+
+
 class ChangeForm(forms.Form):
     """A proposed line as template cells, plus the reason."""
 
@@ -56,9 +82,12 @@ class ChangeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        english = (get_language() or "").startswith("en")
         for column in COLUMNS:
             self.fields[column.key] = forms.CharField(
-                label=column.header, required=False, max_length=500
+                label=COLUMN_LABELS[column.key] if english else column.header,
+                required=False,
+                max_length=500,
             )
 
     def row(self) -> dict:

@@ -18,6 +18,7 @@ from pathlib import Path
 import segno
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from metrohub.certificates.models import Certificate, CertificateKind, Job, JobKind
 from metrohub.certificates.points import indication
@@ -32,6 +33,14 @@ TITLES = {
     CertificateKind.TEST_REPORT: ("检测报告", "Test Report"),
     CertificateKind.MEASUREMENT_REPORT: ("测试报告", "Measurement Test Report"),
 }
+
+
+def kind_title(kind: str) -> str:
+    """The record's title as a page in the reader's language heads it (the PDF carries both)."""
+    zh, en = TITLES[kind]
+    return en if (translation.get_language() or "").startswith("en") else zh
+
+
 PERFORMER = {
     JobKind.VERIFICATION: "检定员",
     JobKind.CALIBRATION: "校准员",

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from metrohub.certificates import guards, services
@@ -26,7 +26,7 @@ from metrohub.certificates.forms import (
 )
 from metrohub.certificates.listing import CERTIFICATES
 from metrohub.certificates.models import Certificate, Job
-from metrohub.certificates.pdf import TITLES
+from metrohub.certificates.pdf import kind_title
 from metrohub.core.errors import DomainError
 from metrohub.core.exports import EXPORT_CAP, xlsx_response
 from metrohub.core.listing import export_rows, page_context
@@ -38,14 +38,14 @@ from metrohub.standards.scope import staffed_centers
 
 PER_PAGE = 25
 EVENT_LABELS = {
-    "job.drafted": _lazy("job recorded"),
-    "job.updated": _lazy("draft changed"),
-    "job.performed": _lazy("signed by the performer"),
-    "job.checked": _lazy("signed by the checker"),
-    "job.issued": _lazy("approved and issued"),
-    "certificate.issued": _lazy("certificate issued"),
-    "certificate.superseded": _lazy("superseded by an amendment"),
-    "certificate.revoked": _lazy("revoked"),
+    "job.drafted": gettext_lazy("job recorded"),
+    "job.updated": gettext_lazy("draft changed"),
+    "job.performed": gettext_lazy("signed by the performer"),
+    "job.checked": gettext_lazy("signed by the checker"),
+    "job.issued": gettext_lazy("approved and issued"),
+    "certificate.issued": gettext_lazy("certificate issued"),
+    "certificate.superseded": gettext_lazy("superseded by an amendment"),
+    "certificate.revoked": gettext_lazy("revoked"),
 }
 OPEN = (Job.State.DRAFT, Job.State.PERFORMED, Job.State.CHECKED)
 
@@ -294,7 +294,7 @@ def detail(request, number: str):
         {
             "certificate": certificate,
             "job": job,
-            "title": TITLES[certificate.kind][0],
+            "title": kind_title(certificate.kind),
             "points": list(job.points.all()),
             "replaced_by": getattr(certificate, "replaced_by", None),
             "can_amend": works_here and certificate.status == Certificate.Status.VALID,

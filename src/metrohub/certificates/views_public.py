@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.http import http_date
 
 from metrohub.certificates import verification
-from metrohub.certificates.pdf import TITLES
+from metrohub.certificates.pdf import kind_title
 from metrohub.core.ratelimit import rate_limited
 
 TEMPLATE = "certificates/verify.html"
@@ -52,7 +52,7 @@ def context_of(found: verification.Check) -> dict:
     return {
         "check": found,
         "record": record,
-        "title": TITLES[record.kind][0],
+        "title": kind_title(record.kind),
         "chain_broken": found.chain_broken,
     }
 
@@ -97,7 +97,7 @@ def page(found: verification.Check) -> str:
     values = (
         found.signature_valid,
         *[getattr(record, name) for name in RECORD],
-        TITLES[record.kind][0],
+        kind_title(record.kind),
         found.chain_broken,
     )
     language = translation.get_language()

@@ -7,7 +7,7 @@ import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # A ZIP-based upload is opened only to tell its kind. Its central directory is read (bounded by the
@@ -145,7 +145,7 @@ def read_upload(upload, *, limit: int | None = None, field: str = "file") -> byt
 
 
 def too_large_message(limit: int) -> str:
-    return _t("The file is larger than %(mb)s MB.") % {"mb": round(limit / 1048576, 1)}
+    return gettext("The file is larger than %(mb)s MB.") % {"mb": round(limit / 1048576, 1)}
 
 
 def check_upload(content: bytes, *, allowed=None, limit: int | None = None, field: str = "file"):
@@ -156,13 +156,13 @@ def check_upload(content: bytes, *, allowed=None, limit: int | None = None, fiel
     if len(content) > limit:
         raise ValidationError({field: [too_large_message(limit)]})
     if not content:
-        raise ValidationError({field: [_t("The file is empty.")]})
+        raise ValidationError({field: [gettext("The file is empty.")]})
     kind = sniff(content)
     if kind not in allowed:
         raise ValidationError(
             {
                 field: [
-                    _t("This kind of file is not accepted. Accepted: %(kinds)s.")
+                    gettext("This kind of file is not accepted. Accepted: %(kinds)s.")
                     % {"kinds": "、".join(str(v) for v in allowed.values())}
                 ]
             }

@@ -49,6 +49,22 @@ class Event(models.Model):
     def delete(self, *args, **kwargs):
         raise RuntimeError("Events are append-only.")
 
+    @property
+    def actor_name(self) -> str:
+        """Who did it, as a reader says it: the person's name as recorded, or "the platform" for
+        what the platform did by itself (a document issued, a time limit recomputed), which the
+        log records under the label "system"."""
+        if self.actor_id is None and self.actor_label in ("", "system"):
+            return str(_("the platform"))
+        return self.actor_label
+
+    @property
+    def action_name(self) -> str:
+        """What happened, in the reader's words (never the "noun.verb" code)."""
+        from metrohub.eventlog.labels import action_label
+
+        return action_label(self.action)
+
 
 class Checkpoint(models.Model):
     """A signed statement of the head (last position and hash) of every chain at one moment.

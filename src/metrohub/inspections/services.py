@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from metrohub.accounts.models import Role
@@ -64,8 +65,10 @@ def checklist_items(case: Case) -> list:
 
 
 def checklist(case: Case) -> list[dict]:
-    """Each item of the pack with its recorded result and note (one query)."""
+    """Each item of the pack with its recorded result and note (one query); `name` in the
+    reader's language."""
     saved = {r.item: r for r in ChecklistResult.objects.filter(case=case)}
+    english = (get_language() or "").startswith("en")
     out = []
     for item in checklist_items(case):
         r = saved.get(item.code)
@@ -74,6 +77,7 @@ def checklist(case: Case) -> list[dict]:
                 "item": item.code,
                 "name_zh": item.name_zh,
                 "name_en": item.name_en,
+                "name": item.name_en if english else item.name_zh,
                 "article": item.article,
                 "result": r.result if r else None,
                 "result_name": str(Result(r.result).label) if r else "",

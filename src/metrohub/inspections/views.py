@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from metrohub.accounts.models import Role
@@ -14,6 +15,7 @@ from metrohub.accounts.roles import holds
 from metrohub.cases import services as cases
 from metrohub.cases.services.duties import open_case
 from metrohub.cases.services.inspections import coverage
+from metrohub.cases.templatetags.cases_tags import zh_en
 from metrohub.core.bounds import digits
 from metrohub.core.errors import DomainError, into_form
 from metrohub.core.permissions import permission_required
@@ -52,12 +54,16 @@ def inspection_list(request):
             into_form(form, exc)
         else:
             return redirect("inspections:detail", pk=case.pk)
-    rows = [{"case": c, "stage": c.pack.stage(c.state).name_zh} for c in page]
+    rows = [{"case": c, "stage": zh_en(c.pack.stage(c.state))} for c in page]
     return render(
         request,
         "inspections/list.html",
         {"page": page, "rows": rows, "year": year, "form": form if centers else None},
     )
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
 
 
 @permission_required("cases.view_cases")
@@ -114,7 +120,7 @@ def inspection_detail(request, pk: int):
         {
             "case": case,
             "stage": case.pack.stage(case.state),
-            "title": case.pack.kind_name(case.kind)[0],
+            "title": case.pack.kind_name(case.kind)[1 if _english() else 0],
             "article": case.pack.transition(services.RECORD).article,
             "items": items,
             "results": ChecklistResult.Result.choices,

@@ -1,6 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+#: A period's unit as a reader says it (a rule pack's deadlines and the calculator name units by
+#: code).
+UNIT_NAMES = {
+    "days": _("days"),
+    "working_days": _("working days"),
+    "months": _("months"),
+    "years": _("years"),
+}
+
 
 class DeadlineForm(forms.Form):
     start = forms.DateField(
@@ -11,12 +20,7 @@ class DeadlineForm(forms.Form):
     count = forms.IntegerField(label=_("Count"), min_value=1, max_value=100_000)
     unit = forms.ChoiceField(
         label=_("Unit"),
-        choices=[
-            ("days", _("days")),
-            ("working_days", _("working days")),
-            ("months", _("months")),
-            ("years", _("years")),
-        ],
+        choices=list(UNIT_NAMES.items()),
     )
     option = forms.ChoiceField(
         label=_("If the last day is a rest day"),

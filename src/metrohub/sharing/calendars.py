@@ -8,8 +8,10 @@ from dataclasses import dataclass
 import icalendar
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from metrohub.core.dates import chinese_date, chinese_month, legal_date
 from metrohub.sharing.forms import WEEKDAYS
 from metrohub.sharing.models import Booking
 from metrohub.sharing.services import ZONE, Day, local
@@ -26,9 +28,14 @@ class Window:
 
     @property
     def title(self) -> str:
+        """2026年11月 or 2026年11月30日 – 12月6日; November 2026 or 30 November – 6 December 2026
+        on an English page."""
         if self.view == "month":
-            return f"{self.anchor.year}年{self.anchor.month}月"
-        return f"{self.first.year}年{self.first.month}月{self.first.day}日 – {self.last.month}月{self.last.day}日"
+            return chinese_month(self.anchor)
+        first, last = self.first, self.last
+        if (get_language() or "").startswith("en"):
+            return f"{first.day} {first:%B} – {legal_date(last)}"
+        return f"{chinese_date(first)} – {last.month}月{last.day}日"
 
 
 def window(request) -> Window:

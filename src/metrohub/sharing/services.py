@@ -34,6 +34,7 @@ from metrohub.centers.services import director_ids
 from metrohub.core.api import Conflict
 from metrohub.core.attachments import IMAGES, check_file
 from metrohub.core.bounds import bounded_text, collect
+from metrohub.core.dates import legal_date
 from metrohub.eventlog.services import append_event, sha256
 from metrohub.organisations.models import Organisation
 from metrohub.sharing.models import (
@@ -74,12 +75,13 @@ def local(moment: dt.datetime) -> dt.datetime:
 
 
 def slot_text(start: dt.datetime, end: dt.datetime) -> str:
-    """2026年6月3日 09:00–11:00 (the slot as a person reads it, in local time)."""
+    """2026年6月3日 09:00–11:00 (the slot as a person reads it, in local time; 3 June 2026
+    09:00–11:00 in English)."""
     s, e = local(start), local(end)
-    day = f"{s.year}年{s.month}月{s.day}日"
+    day = legal_date(s.date())
     if s.date() == e.date():
         return f"{day} {s:%H:%M}–{e:%H:%M}"
-    return f"{day} {s:%H:%M}–{e.year}年{e.month}月{e.day}日 {e:%H:%M}"
+    return f"{day} {s:%H:%M}–{legal_date(e.date())} {e:%H:%M}"
 
 
 # ---------------------------------------------------------------------------------- parsing

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from metrohub.cases.models import Decision
+from metrohub.cases.services.documents import PUBLIC_KINDS
 from metrohub.centers.models import Center
 from metrohub.eventlog.services import append_event
 from metrohub.statuses.models import StatusChange
@@ -74,8 +75,7 @@ def follow_center_status(ctx) -> None:
     )
     if center.status == last:
         return
-    made = ctx.extra.get("decisions") or []
-    decision = Decision.objects.filter(pk__in=made).order_by("-pk").first() if made else None
+    decision = _decision_behind(ctx.extra.get("decisions") or [])
     on = decision.document_date if decision and decision.document_date else ctx.on
     record_change(
         center=center,
@@ -86,6 +86,16 @@ def follow_center_status(ctx) -> None:
         decision=decision,
         article=ctx.transition.article,
     )
+
+
+def _decision_behind(made: list) -> Decision | None:
+    """Of the decisions a transition made, the one that gave the center its status: a published
+    one (the approval, not the task book issued beside it under the same number), else the last.
+    The registry links the published one; the others reach only the parties."""
+    if not made:
+        return None
+    decisions = Decision.objects.filter(pk__in=made).order_by("-pk")
+    return decisions.filter(kind__in=PUBLIC_KINDS).first() or decisions.first()
 
 
 def backfill(center_model=Center, change_model=StatusChange) -> int:
@@ -112,9 +122,13 @@ def backfill(center_model=Center, change_model=StatusChange) -> int:
 
 
 def history(*, center: Center) -> list[StatusChange]:
-    """The center's status changes, oldest first, with their decisions (one query)."""
-    return list(
+    """The center's status changes, oldest first, with their decisions (one query); each says
+    whether its decision is published (`decision_public`): only those are linked for everyone."""
+    changes = list(
         StatusChange.objects.filter(center=center)
         .select_related("decision", "case")
         .order_by("on", "pk")
     )
+    for change in changes:
+        change.decision_public = bool(change.decision and change.decision.kind in PUBLIC_KINDS)
+    return changes

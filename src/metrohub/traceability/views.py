@@ -46,6 +46,7 @@ def _graph(chain) -> dict:
 
 
 def _chain_page(request, chain, title: str, exports_base: str):
+    chain = services.keep_open_links(chain=chain, user=request.user)
     return render(
         request,
         "traceability/chain.html",

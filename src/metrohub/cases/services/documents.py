@@ -226,7 +226,7 @@ def application_context(case) -> dict:
         "data": data,
         "form": form,
         "filed": note is not None,
-        "filed_on": data.get("filed_on", ""),
+        "filed_on": chinese_date(data.get("filed_on", "")),  # kept ISO in the filed snapshot
         "issuer": case.pack.pack.issuer_zh,
     }
 

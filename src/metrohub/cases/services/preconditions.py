@@ -18,6 +18,7 @@ from metrohub.cases import application
 from metrohub.cases.services.context import Problem
 from metrohub.cases.services.materials import current_materials
 from metrohub.cases.services.stages import rectification_rounds_used
+from metrohub.core.dates import legal_date
 
 PRECONDITIONS: dict[str, Callable] = {}
 
@@ -180,7 +181,7 @@ def _review_cycle_due(ctx):
         return []
     return [
         Problem(
-            409, "review", _("The periodic review is due on %(due)s.") % {"due": due.isoformat()}
+            409, "review", _("The periodic review is due on %(due)s.") % {"due": legal_date(due)}
         )
     ]
 

@@ -26,6 +26,7 @@ from metrohub.cases.services import clock, effects, obligations, preconditions, 
 from metrohub.cases.services.context import GUARDS, RECORD_SOURCES, Ctx, Problem
 from metrohub.cases.services.idempotency import digest, idempotent
 from metrohub.cases.services.scope import AUTHORITY_ROLES, case_roles, users_for
+from metrohub.core.dates import legal_date
 from metrohub.core.errors import Conflict
 from metrohub.eventlog.services import append_event
 
@@ -51,7 +52,7 @@ def effective(roles: set[str], effective_date, case: Case) -> tuple[dt.date, boo
             {
                 "effective_date": [
                     _("An act cannot take effect before the case was filed (%(day)s).")
-                    % {"day": case.filed_on.isoformat()}
+                    % {"day": legal_date(case.filed_on)}
                 ]
             }
         )

@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import get_language, gettext_lazy
 
 from metrohub.core.dates import legal_date
+from metrohub.eventlog.labels import action_label
 
 register = template.Library()
 
@@ -52,7 +53,9 @@ def event_label(action, pack):
         code = action.split(".", 1)[1]
         report = next((e for e in pack.event_reports if e.code == code), None)
         return zh_en(report) if report else action
-    return EVENT_LABELS.get(action, action)
+    if action in EVENT_LABELS:
+        return EVENT_LABELS[action]
+    return action_label(action)  # the platform's other events: panels, sheets, documents …
 
 
 @register.filter
