@@ -1,6 +1,7 @@
-"""The one- and two-character grams that PostgreSQL indexes for short Chinese terms: what a text
-yields, which terms they answer, and that a search through them finds exactly what a plain LIKE
-finds, on both databases (SQLite searches short terms with LIKE)."""
+"""The one- and two-character grams indexed for short Chinese terms (a GIN index on PostgreSQL, an
+FTS5 table on SQLite): what a text yields, which terms they answer, that the index is asked for a
+rare term and not for a common one, that SQLite's table follows the lines, and that a search
+through them finds exactly what a plain LIKE finds, on both databases."""
 
 import pytest
 from django.db import connection
