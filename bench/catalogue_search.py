@@ -7,8 +7,17 @@ filters the same text with LIKE only and counts and ranks every match: no FTS5 t
 PostgreSQL index and bitmap scans are switched off in its transaction, so it is a real sequential
 scan rather than the pg_trgm index.
 
-    .venv/bin/python bench/catalogue_search.py [--lines 1000000] [--rounds 5]
+The code before the grams (every short term a LIKE, as when `common_grams` finds every one
+common) is measured too, same run, same data, rounds alternating; the figures are also given per
+class of query: with a rare short term (one or two Chinese characters asked of the grams), with
+only common short terms (read in order until the cap), and the rest.
+
+    .venv/bin/python bench/catalogue_search.py [--lines 1000000] [--rounds 5] [--no-like]
     scripts/with-postgres .venv/bin/python bench/catalogue_search.py --lines 1000000
+
+To measure apart from the generation (kept database, e.g. under a lock):
+    METROHUB_DATA_DIR=/tmp/x nice -n 19 .venv/bin/python bench/catalogue_generate.py --lines N
+    METROHUB_DATA_DIR=/tmp/x flock /tmp/bench.lock .venv/bin/python bench/catalogue_search.py --lines N
 """
 
 import argparse
@@ -37,6 +46,12 @@ QUERIES = [
     "温度 上海",
     "中心",
     "电能",
+    # Rare words no generated line holds, and two less rare: 流量 in 1.5 % of the lines, 恒温
+    # in 9.7 % (at 200,000 lines just under the share at which a term counts as common).
+    "邮电",
+    "蠕变",
+    "流量",
+    "恒温",
 ]
 
 
@@ -67,6 +82,26 @@ def _search_page(q, facets=False):
     return page.count, [line.pk for line in page.lines], page.count_exact
 
 
+def _before_grams(run):
+    """`run` as the code before the grams: every short term common, so a LIKE."""
+    from metrohub.catalogue import search
+
+    def before(q):
+        common_grams = search.common_grams
+        search.common_grams = set
+        try:
+            return run(q)
+        finally:
+            search.common_grams = common_grams
+
+    return before
+
+
+def _percentiles(timings: list[float]) -> tuple[float, float]:
+    timings = sorted(timings)
+    return statistics.median(timings), timings[max(int(len(timings) * 0.95) - 1, 0)]
+
+
 def measure(run, rounds: int, per_query: dict | None = None) -> tuple[float, float]:
     timings = []
     for _ in range(rounds):
@@ -76,8 +111,19 @@ def measure(run, rounds: int, per_query: dict | None = None) -> tuple[float, flo
             timings.append((time.perf_counter() - started) * 1000)
             if per_query is not None:
                 per_query.setdefault(q, []).append(timings[-1])
-    timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
+    return _percentiles(timings)
+
+
+def query_class(q: str) -> str:
+    """`rare short` when a term of one or two Chinese characters is asked of the grams, `common
+    short` when such terms are all common (a LIKE read in order), else `other`."""
+    from metrohub.catalogue.grams import is_gram
+    from metrohub.catalogue.search import common_grams, query_groups
+
+    short = [t for alts in query_groups(q) for t in alts if is_gram(t)]
+    if not short:
+        return "other"
+    return "common short" if common_grams(short) == set(short) else "rare short"
 
 
 def main() -> int:
@@ -85,6 +131,7 @@ def main() -> int:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--centers", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--no-like", action="store_true", help="skip the plain LIKE scan phase")
     args = parser.parse_args()
     from metrohub.catalogue.models import CapabilityLine
     from metrohub.catalogue.search import SEARCH_CAP, query_groups
@@ -96,8 +143,10 @@ def main() -> int:
             cursor.execute("ANALYZE catalogue_capabilityline")
     total = CapabilityLine.objects.count()
     capped = 0
+    classes = {q: query_class(q) for q in QUERIES}
     for q in QUERIES:  # warm caches; the results must agree with the plain scan
         count, ids, exact = _search_page(q)
+        assert _before_grams(_search_page)(q) == (count, ids, exact), q
         like_count, like_ids = _like_page(q)
         if all(len(group) == 1 for group in query_groups(q)):  # synonyms: more than LIKE finds
             assert ids == like_ids and count == min(like_count, SEARCH_CAP), q
@@ -105,22 +154,44 @@ def main() -> int:
         capped += not exact
 
     per_query: dict[str, list[float]] = {}
-    indexed = measure(_search_page, args.rounds, per_query)
+    before_per_query: dict[str, list[float]] = {}
+    for _ in range(args.rounds):  # alternating, so that a change of load falls on both
+        measure(_search_page, 1, per_query)
+        measure(_before_grams(_search_page), 1, before_per_query)
+    indexed = _percentiles(sum(per_query.values(), []))
+    before = _percentiles(sum(before_per_query.values(), []))
     with_facets = measure(lambda q: _search_page(q, facets=True), args.rounds)
-    like = measure(_like_page, args.rounds)
+    like = None if args.no_like else measure(_like_page, args.rounds)
     print(
         f"{total} lines on {connection.vendor}, {len(QUERIES)} queries × {args.rounds} rounds; "
         f"{capped} of the queries match more than {SEARCH_CAP:,} lines (count capped)"
     )
     print(f"search (count + page):  p50 {indexed[0]:7.1f} ms   p95 {indexed[1]:7.1f} ms")
+    print(f"the code before grams:  p50 {before[0]:7.1f} ms   p95 {before[1]:7.1f} ms")
     print(f"search + facets:        p50 {with_facets[0]:7.1f} ms   p95 {with_facets[1]:7.1f} ms")
-    print(f"plain LIKE scan:        p50 {like[0]:7.1f} ms   p95 {like[1]:7.1f} ms")
-    print(
-        f"LIKE / search at p95: {like[1] / indexed[1]:.1f}× (with facets {like[1] / with_facets[1]:.1f}×)"
-    )
-    print("search (count + page), per query: max ms")
+    if like:
+        print(f"plain LIKE scan:        p50 {like[0]:7.1f} ms   p95 {like[1]:7.1f} ms")
+        print(
+            f"LIKE / search at p95: {like[1] / indexed[1]:.1f}× "
+            f"(with facets {like[1] / with_facets[1]:.1f}×)"
+        )
+    print("per class (count + page), p50 / p95 ms: search | the code before grams")
+    for name in ("rare short", "common short", "other"):
+        members = [q for q in QUERIES if classes[q] == name]
+        if members:
+            now = _percentiles(sum((per_query[q] for q in members), []))
+            then = _percentiles(sum((before_per_query[q] for q in members), []))
+            print(
+                f"  {name:<13} {now[0]:7.1f} / {now[1]:7.1f} | {then[0]:7.1f} / {then[1]:7.1f}"
+                f"   ({', '.join(members)})"
+            )
+    print("per query (count + page), p50 / max ms: search | the code before grams")
     for q, times in per_query.items():
-        print(f"  {q:<14} {max(times):7.1f}")
+        then = before_per_query[q]
+        print(
+            f"  {q:<14} {statistics.median(times):7.1f} / {max(times):7.1f} | "
+            f"{statistics.median(then):7.1f} / {max(then):7.1f}   {classes[q]}"
+        )
     return 0
 
 

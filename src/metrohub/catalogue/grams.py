@@ -1,5 +1,6 @@
-"""The one- and two-character grams of a search text, which PostgreSQL indexes for the terms its
-trigram index cannot serve (`中心`, `温度 上海`: pg_trgm needs three characters).
+"""The one- and two-character grams of a search text, indexed for the terms trigram indexes cannot
+serve (`中心`, `温度 上海`: three characters at least): by a GIN index on PostgreSQL, by an FTS5
+table of them on SQLite (search_index.GRAMS_TABLE).
 
 Only runs of non-ASCII characters are cut into grams: Latin words and numbers of one or two
 characters are too common to be worth an index, and longer terms have the trigram index. A term

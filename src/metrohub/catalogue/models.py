@@ -135,8 +135,8 @@ class CapabilityLine(models.Model):
     region_code = models.CharField(max_length=6, editable=False, db_index=True)
     # Lower-cased, NFKC-normalised text that both full-text backends search.
     search_text = models.TextField(editable=False)
-    # The one- and two-character grams of search_text (catalogue.grams), which PostgreSQL
-    # indexes for the short terms pg_trgm cannot serve.
+    # The one- and two-character grams of search_text (catalogue.grams), indexed for the short
+    # terms trigrams cannot serve (a GIN index on PostgreSQL, an FTS5 table on SQLite).
     search_grams = models.TextField(editable=False, default="")
     measurand_key = models.CharField(max_length=200, editable=False)
 

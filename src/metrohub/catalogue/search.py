@@ -1,11 +1,12 @@
 """Chinese full-text search over capability lines, the same answers on both databases.
 
 Both backends answer the same question: does the folded search text contain every query term as a
-substring? SQLite asks an FTS5 table with the trigram tokenizer (terms of three characters or more)
-and falls back to LIKE for one- and two-character terms; PostgreSQL asks LIKE, which its pg_trgm
-GIN index serves for terms of three characters or more, and for a term of one or two Chinese
-characters (`中心`) its GIN index of the text's grams (`catalogue.grams`). Ranking is a portable
-expression, so the order is the same too.
+substring? SQLite asks an FTS5 table with the trigram tokenizer (terms of three characters or
+more); PostgreSQL asks LIKE, which its pg_trgm GIN index serves for terms of three characters or
+more. A term of one or two Chinese characters (`中心`) is asked of the text's grams
+(`catalogue.grams`: an FTS5 table of them on SQLite, a GIN index on PostgreSQL) unless it is so
+common that LIKE, reading the lines in order, meets the cap sooner (`common_grams`); other short
+terms are a LIKE. Ranking is a portable expression, so the order is the same too.
 
 Ranking: lines whose measurand is the first term, then those whose measurand starts with it, then
 those whose measurand contains it (each tier CNAS-accredited lines first, then by measurand, then
@@ -47,6 +48,7 @@ from metrohub.catalogue.documents import query_code_prefix
 from metrohub.catalogue.grams import is_gram
 from metrohub.catalogue.lines import fold
 from metrohub.catalogue.models import Area, CapabilityLine, ServiceKind, SynonymGroup
+from metrohub.catalogue.search_index import GRAMS_TABLE, GRAMS_VOCAB
 from metrohub.centers.models import Center
 from metrohub.organisations.models import Jurisdiction
 
@@ -174,8 +176,16 @@ def _any(lookup: str, alts: list[str]) -> Q:
 
 
 def _grams_include(terms: list[str]) -> Q:
-    """PostgreSQL: lines one of whose grams is one of the terms (the expression of the
-    catalogue_line_grams index, so that the index answers it)."""
+    """Lines one of whose grams is one of the terms, as the grams index answers it: on PostgreSQL
+    the expression of the catalogue_line_grams index, on SQLite the FTS5 table of grams (each gram
+    one token, asked as a quoted string: its characters are never FTS5 syntax)."""
+    if connection.vendor == "sqlite":
+        return Q(
+            pk__in=RawSQL(  # noqa: S611  (constant SQL; the grams are a bound parameter)
+                f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH %s",  # noqa: S608
+                [_fts_match([terms])],
+            )
+        )
     from django.contrib.postgres.fields import ArrayField
     from django.contrib.postgres.lookups import Overlap
 
@@ -187,9 +197,13 @@ def _grams_include(terms: list[str]) -> Q:
     return Q(Overlap(grams, Value(terms, output_field=ArrayField(TextField()))))
 
 
-# How often each gram occurs, from PostgreSQL's statistics of the grams index: (read at, share of
-# lines per gram, lines). Read again at most every GRAM_STATS_TTL seconds (ANALYZE changes it).
+# How often each gram occurs: (read at, share of lines per gram, lines). PostgreSQL's come from the
+# statistics of its grams index (ANALYZE changes them); SQLite's are each gram's number of lines in
+# the FTS5 table of grams, read when a term is first asked. Read again at most every
+# GRAM_STATS_TTL seconds.
 GRAM_STATS_TTL = 600
+# SQLite reads the grams it is asked about: at most this many are kept between two readings.
+GRAM_STATS_MAX = 4096
 _gram_stats: tuple[float, dict[str, float], float] | None = None
 
 
@@ -199,14 +213,32 @@ def forget_gram_stats() -> None:
     _gram_stats = None
 
 
-def gram_stats() -> tuple[dict[str, float], float]:
-    """(share of lines holding each of the most common grams, lines) as ANALYZE last sampled the
-    grams index; empty before any ANALYZE. Kept per process for GRAM_STATS_TTL seconds."""
+def gram_stats(terms: list[str] = ()) -> tuple[dict[str, float], float]:
+    """(share of lines holding each gram, lines), kept per process for GRAM_STATS_TTL seconds.
+    PostgreSQL: the most common grams as ANALYZE last sampled the grams index (empty before any
+    ANALYZE). SQLite: at least the given terms, counted in the FTS5 table of grams."""
     global _gram_stats
     now = time.monotonic()
-    if _gram_stats is not None and now - _gram_stats[0] < GRAM_STATS_TTL:
-        return _gram_stats[1], _gram_stats[2]
+    if _gram_stats is None or now - _gram_stats[0] >= GRAM_STATS_TTL:
+        _gram_stats = (now, *_read_gram_stats())
+    shares, lines = _gram_stats[1], _gram_stats[2]
+    missing = [t for t in dict.fromkeys(terms) if t not in shares]
+    if missing and connection.vendor == "sqlite":
+        if len(shares) + len(missing) > GRAM_STATS_MAX:  # bounded: start a new reading
+            shares.clear()
+        shares.update(_sqlite_gram_shares(missing, lines))
+    return shares, lines
+
+
+def _read_gram_stats() -> tuple[dict[str, float], float]:
+    """(shares, lines) read afresh: the lines only on SQLite, whose shares are read per gram."""
     table = CapabilityLine._meta.db_table
+    if connection.vendor == "sqlite":
+        # The largest id, not count(*), which reads a whole index: lines are rarely deleted, and
+        # too many lines only makes a term look rarer than it is.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608  (constant SQL)
+            return {}, float(cursor.fetchone()[0] or 0)
     with connection.cursor() as cursor:
         # The element statistics of the index's expression; the last three frequencies are the
         # minimum, the maximum and the share of NULLs, not elements'.
@@ -219,8 +251,20 @@ def gram_stats() -> tuple[dict[str, float], float]:
         row = cursor.fetchone()
     elems, freqs, lines = row if row else (None, None, 0)
     shares = dict(zip(elems or [], freqs or [], strict=False))
-    _gram_stats = (now, shares, max(float(lines or 0), 0.0))
-    return shares, _gram_stats[2]
+    return shares, max(float(lines or 0), 0.0)
+
+
+def _sqlite_gram_shares(terms: list[str], lines: float) -> dict[str, float]:
+    """Each term's share of the lines, from the number of lines the FTS5 table of grams holds it in
+    (its fts5vocab table looks each term up by the index, reading that term's list of lines)."""
+    with connection.cursor() as cursor:
+        marks = ", ".join(["%s"] * len(terms))
+        cursor.execute(
+            f"SELECT term, doc FROM {GRAMS_VOCAB} WHERE term IN ({marks})",  # noqa: S608
+            terms,
+        )
+        docs = dict(cursor.fetchall())
+    return {t: (docs.get(t, 0) / lines if lines else 0.0) for t in terms}
 
 
 def common_grams(terms: list[str]) -> set[str]:
@@ -232,18 +276,16 @@ def common_grams(terms: list[str]) -> set[str]:
     it multiplies the selectivities of the LIKE and of the grams as if they were independent."""
     if not terms:  # no statistics to read
         return set()
-    shares, lines = gram_stats()
+    shares, lines = gram_stats(terms)
     return {t for t in terms if shares.get(t, 0.0) ** 2 * lines >= SEARCH_CAP}
 
 
 def _contains(alts: list[str]) -> Q:
-    """Lines whose search text contains one of the alternatives. On PostgreSQL an uncommon term of
-    one or two Chinese characters is asked of the grams index (pg_trgm cannot serve it) and,
+    """Lines whose search text contains one of the alternatives. An uncommon term of one or two
+    Chinese characters is asked of the grams index (neither trigram index can serve it) and,
     beside it, of LIKE (so that where the planner still reads the lines in order, the cheap LIKE is
     checked first and the grams are split only for the lines it lets through); a common one
     (`common_grams`) of LIKE alone, read in order until the cap."""
-    if connection.vendor != "postgresql":
-        return _any("search_text__contains", alts)
     short = [t for t in alts if is_gram(t)]
     common = common_grams(short)
     rare = [t for t in short if t not in common]
@@ -264,20 +306,27 @@ def text_filter(queryset: QuerySet, terms) -> QuerySet:
     if not groups:
         return queryset
     if connection.vendor == "sqlite":
-        # FTS5's trigram index answers alternatives of three characters or more.
-        indexed = [
-            alts
-            for alts in groups
-            if all(len(t) >= 3 for t in alts) and not getattr(alts, "units", ())
-        ]
-        if indexed:
-            queryset = queryset.filter(
-                pk__in=RawSQL(  # noqa: S611  (constant SQL; the query is a bound parameter)
-                    f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
-                    [_fts_match(indexed)],
+        plain = [alts for alts in groups if not getattr(alts, "units", ())]
+        # FTS5's trigram index answers alternatives of three characters or more, ...
+        indexed = [alts for alts in plain if all(len(t) >= 3 for t in alts)]
+        # ... and the table of grams those of one or two Chinese characters, unless one is common
+        # (a LIKE read in order stops at the cap sooner), all such terms in one MATCH, which
+        # FTS5 intersects itself (SQLite would drive from one IN list of several, any one).
+        short = [alts for alts in plain if alts not in indexed and all(map(is_gram, alts))]
+        common = common_grams([t for alts in short for t in alts])
+        rare = [alts for alts in short if not common.intersection(alts)]
+        for table, answered in ((FTS_TABLE, indexed), (GRAMS_TABLE, rare)):
+            if answered:
+                queryset = queryset.filter(
+                    pk__in=RawSQL(  # noqa: S611  (constant SQL; the query is a bound parameter)
+                        f"SELECT rowid FROM {table} WHERE {table} MATCH %s",  # noqa: S608
+                        [_fts_match(answered)],
+                    )
                 )
-            )
-        groups = [alts for alts in groups if alts not in indexed]
+        # The LIKE kept beside the grams: the same answer as without them, whatever they hold.
+        for alts in rare:
+            queryset = queryset.filter(_any("search_text__contains", alts))
+        groups = [alts for alts in groups if alts not in indexed and alts not in rare]
     for alts in groups:
         condition = _contains(alts)
         if getattr(alts, "units", ()):

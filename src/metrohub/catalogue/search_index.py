@@ -4,6 +4,11 @@ triggers and indexes, load, then build the index once, which is much faster than
 import contextlib
 
 FTS_TABLE = "catalogue_line_fts"
+# The one- and two-character grams (catalogue.grams) on SQLite, for the terms trigrams cannot
+# serve: one token per gram (the ascii tokenizer keeps every non-ASCII character, `·` and `、`
+# included, and grams hold no ASCII), and only which lines hold each (detail=none).
+GRAMS_TABLE = "catalogue_line_grams_fts"
+GRAMS_VOCAB = "catalogue_line_grams_vocab"
 
 SQLITE_TRIGGERS = [
     "CREATE TRIGGER catalogue_line_fts_ai AFTER INSERT ON catalogue_capabilityline BEGIN "
@@ -15,13 +20,31 @@ SQLITE_TRIGGERS = [
     "BEGIN INSERT INTO catalogue_line_fts(catalogue_line_fts, rowid, search_text) "
     "VALUES ('delete', old.id, old.search_text); "
     "INSERT INTO catalogue_line_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER catalogue_line_grams_ai AFTER INSERT ON catalogue_capabilityline BEGIN "
+    "INSERT INTO catalogue_line_grams_fts(rowid, search_grams) VALUES (new.id, new.search_grams); "
+    "END",
+    "CREATE TRIGGER catalogue_line_grams_ad AFTER DELETE ON catalogue_capabilityline BEGIN "
+    "INSERT INTO catalogue_line_grams_fts(catalogue_line_grams_fts, rowid, search_grams) "
+    "VALUES ('delete', old.id, old.search_grams); END",
+    "CREATE TRIGGER catalogue_line_grams_au AFTER UPDATE OF search_grams "
+    "ON catalogue_capabilityline BEGIN "
+    "INSERT INTO catalogue_line_grams_fts(catalogue_line_grams_fts, rowid, search_grams) "
+    "VALUES ('delete', old.id, old.search_grams); "
+    "INSERT INTO catalogue_line_grams_fts(rowid, search_grams) VALUES (new.id, new.search_grams); "
+    "END",
 ]
 SQLITE_DROP_TRIGGERS = [
+    "DROP TRIGGER IF EXISTS catalogue_line_grams_au",
+    "DROP TRIGGER IF EXISTS catalogue_line_grams_ad",
+    "DROP TRIGGER IF EXISTS catalogue_line_grams_ai",
     "DROP TRIGGER IF EXISTS catalogue_line_fts_au",
     "DROP TRIGGER IF EXISTS catalogue_line_fts_ad",
     "DROP TRIGGER IF EXISTS catalogue_line_fts_ai",
 ]
-SQLITE_REBUILD = ["INSERT INTO catalogue_line_fts(catalogue_line_fts) VALUES ('rebuild')"]
+SQLITE_REBUILD = [
+    "INSERT INTO catalogue_line_fts(catalogue_line_fts) VALUES ('rebuild')",
+    "INSERT INTO catalogue_line_grams_fts(catalogue_line_grams_fts) VALUES ('rebuild')",
+]
 
 POSTGRES_INDEXES = [
     "CREATE INDEX IF NOT EXISTS catalogue_line_trgm ON catalogue_capabilityline "
