@@ -8,6 +8,7 @@ request now and then is the baseline: the same servers, the same moment, nearly 
 """
 
 import itertools
+import os
 import random
 
 from locust import HttpUser, between, task
@@ -17,13 +18,16 @@ OFFICIALS = ["cq_regulator", "hb_regulator", "sh_regulator", "cq_district", "cq_
 STAFF = ["cq_applicant", "cq_director", "hb_applicant", "sh_applicant", "sh_director"]
 QUERIES = ["压力", "温度", "JJG 52", "数字压力计", "铂电阻温度计", "流量", "长度", "电学", "扭矩"]
 _addresses = itertools.count(1)
+# Each user's pause between two requests, in seconds (bench/load/run.py --wait): people's pace by
+# default; shorter to drive the servers to saturation.
+WAIT = between(*map(float, os.environ.get("METROHUB_LOAD_WAIT", "1 3").split()))
 
 
 class Visitor(HttpUser):
     """Anonymous: the registry, notices, catalogue searches, the deadline calculator."""
 
     weight = 3
-    wait_time = between(1, 3)
+    wait_time = WAIT
 
     def on_start(self):
         number = next(_addresses)
@@ -63,7 +67,7 @@ class Official(HttpUser):
     """Signed in: worklists of cases, panels, organisations, the event log."""
 
     weight = 2
-    wait_time = between(1, 3)
+    wait_time = WAIT
 
     def on_start(self):
         number = next(_addresses)

@@ -5,7 +5,10 @@ one. Prints, per kind of request, the count, failures, p50/p95/p99 and requests/
 /healthz baseline measured in the same run.
 
     .venv/bin/pip install -e '.[bench]'
-    .venv/bin/python bench/load/run.py [--seconds 600] [--users 50] [--apps 2 1]
+    .venv/bin/python bench/load/run.py [--seconds 600] [--users 50] [--apps 2 1] [--wait 1 3]
+
+Each user pauses 1 to 3 s between requests (people's pace); `--users 150 --wait 0.5 1.5` offers
+more than the servers can answer, which shows what a second app server adds.
 
 The load generator runs on the same machine as the servers and takes part of its cores.
 """
@@ -24,13 +27,14 @@ def cluster(env: dict, *args: str) -> None:
     subprocess.run([str(ROOT / "scripts/cluster"), *args], env=env, check=True)
 
 
-def run(apps: int, seconds: int, users: int, port: int) -> list[dict]:
+def run(apps: int, seconds: int, users: int, port: int, wait: list[float]) -> list[dict]:
     directory = Path(f"/tmp/metrohub-load-{apps}")
     env = {
         **os.environ,
         "METROHUB_CLUSTER_DIR": str(directory),
         "METROHUB_CLUSTER_APPS": str(apps),
         "METROHUB_CLUSTER_PORT": str(port),
+        "METROHUB_LOAD_WAIT": " ".join(map(str, wait)),
     }
     env.pop("DATABASE_URL", None)
     env.pop("METROHUB_DATA_DIR", None)
@@ -88,8 +92,11 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--apps", type=int, nargs="+", default=[2, 1])
     parser.add_argument("--port", type=int, default=8200)
+    parser.add_argument("--wait", type=float, nargs=2, default=[1.0, 3.0], metavar=("MIN", "MAX"))
     args = parser.parse_args()
-    results = {apps: run(apps, args.seconds, args.users, args.port) for apps in args.apps}
+    results = {
+        apps: run(apps, args.seconds, args.users, args.port, args.wait) for apps in args.apps
+    }
     for apps, rows in results.items():
         report(apps, rows)
     failures = sum(
