@@ -62,6 +62,7 @@ def run(apps: int, seconds: int, users: int, port: int, wait: list[float]) -> li
                 "--loglevel",
                 "WARNING",
             ],
+            env=env,  # the users read their pause (METROHUB_LOAD_WAIT) from it
             check=False,  # locust exits 1 when any request failed: reported below
         )
         with open(f"{stats}_stats.csv", newline="") as handle:
