@@ -111,6 +111,11 @@ def detail(request, pk: int):
                 else ""
             ),
             "acceptance": panel.purpose in ACCEPTANCE,
+            "method": (
+                services.method_text(panel.result.method)
+                if panel.state != "scoring" and panel.result.score is not None
+                else ""
+            ),
         },
     )
 
