@@ -16,6 +16,7 @@ from metrohub.centers.scope import public_centers
 from metrohub.core.api import Conflict
 from metrohub.core.attachments import uploaded
 from metrohub.core.bounds import digits
+from metrohub.core.errors import form_message
 from metrohub.core.permissions import permission_required
 from metrohub.enquiries import services
 from metrohub.enquiries.api import attachment_response
@@ -142,7 +143,7 @@ def enquiry_action(request, pk: int, action: str):
     if action not in ("reply", "quote", "accept", "decline", "withdraw"):
         raise Http404
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_message(form))
         return redirect("enquiries:detail", pk=enquiry.pk)
     data, actor = form.cleaned_data, request.user
     try:
