@@ -78,3 +78,18 @@ def test_results_page_and_report(client_for, draw, score, world):
     assert "计分方法：各专家总分的算术平均值，保留 1 位小数（四舍五入）" in report_html
     assert "half_up" not in report_html and "mean" not in report_html
     assert services.is_leader(leader.user, panel)
+
+
+def test_my_panels_come_a_page_at_a_time(client_for, draw, monkeypatch):
+    """An expert's panels accumulate over the years; the page listed every one of them."""
+    from metrohub.panels import views
+
+    leader = ExpertProfile.objects.get(user__username="expert1")
+    first = draw("expert_review", leader_id=leader.pk)
+    second = draw("onsite_acceptance", leader_id=leader.pk)
+    monkeypatch.setattr(views, "PER_PAGE", 1, raising=False)
+    client = client_for("expert")
+    newest = client.get("/panels/").content.decode()
+    older = client.get("/panels/?page=2").content.decode()
+    assert f"/panels/{second.pk}/" in newest and f"/panels/{first.pk}/" not in newest
+    assert f"/panels/{first.pk}/" in older and "?page=2" in newest
