@@ -183,6 +183,36 @@ def test_each_role_does_its_part_on_the_page(client_for, world):
     assert "考核认定：已完成 · 得分 58.0 / 60" in html
 
 
+def test_a_refused_report_or_row_names_the_field_and_the_row(client_for, world):
+    """An empty report read “这个字段是必填项。” and a row's bad target value “请填写数字。”:
+    which field, which task?"""
+    case = tasks_case(world)
+    regulator, director = client_for("regulator"), client_for("director")
+    bad = regulator.post(
+        f"/annual-tasks/{case.pk}/",
+        {
+            "action": "items",
+            "item-0-title": "新增校准能力",
+            "item-0-target": "新增10项",
+            "item-0-target_value": "十项",
+            "item-0-weight": "100",
+        },
+    )
+    assert "任务1 · 目标值：请填写数字。" in bad.content.decode()
+    assert not TaskItem.objects.filter(case=case).exists()
+    Case.objects.filter(pk=case.pk).update(state="issued")
+    item = TaskItem.objects.create(
+        case=case, position=1, title="服务企业", target="50家", weight=100
+    )
+    bad = director.post(
+        f"/annual-tasks/{case.pk}/",
+        {"action": "report", "item": item.pk, "claimed": "completed", "report": " "},
+    )
+    assert "完成情况说明：这个字段是必填项。" in bad.content.decode()
+    item.refresh_from_db()
+    assert (item.claimed, item.report) == ("", "")
+
+
 def test_the_list_pages_in_constant_queries(client_for, world, django_assert_max_num_queries):
     regulator = client_for("regulator")
     tasks_case(world)

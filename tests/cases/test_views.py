@@ -147,3 +147,21 @@ def test_a_period_the_regulator_sets_is_asked_for_in_the_reader_s_words(client_f
     assert "“补正期限”的期限（日）" in client.get(url).content.decode()
     client.cookies["metrohub_language"] = "en"
     assert "Period for “period to supplement” (days)" in client.get(url).content.decode()
+
+
+def test_forms_answered_on_the_case_page_name_the_field_at_fault(client_for, notice_case):
+    """An empty upload read “这个字段是必填项。 这个字段是必填项。” (which field?), an empty
+    supervisor's report or answer to an objection was dropped without a word."""
+    from metrohub.cases.models import CaseNote, Material
+
+    materials = Material.objects.filter(case=notice_case).count()
+    page = client_for("applicant").post(
+        f"/cases/{notice_case.pk}/materials/", {"code": "", "file": ""}, follow=True
+    )
+    assert "材料类型：这个字段是必填项。 文件：这个字段是必填项。" in page.content.decode()
+    page = client_for("district").post(
+        f"/cases/{notice_case.pk}/supervisor-report/", {"text": "  "}, follow=True
+    )
+    assert "报告：这个字段是必填项。" in page.content.decode()
+    assert Material.objects.filter(case=notice_case).count() == materials
+    assert not CaseNote.objects.filter(case=notice_case, kind="supervisor_report").exists()

@@ -45,6 +45,20 @@ def test_upload_page_reports_errors_then_imports(client_for, world, row):
     assert CapabilityLine.objects.filter(instrument="测试用数字压力计").count() == 3
 
 
+def test_upload_errors_name_the_column_by_its_header_only(client_for, world, row):
+    """The column read “range_upper 测量范围上限”, “area 专业领域”: the field's code first."""
+    from metrohub.core.pagetext import code_problems
+
+    rows = [row(i) for i in range(2)]
+    rows[0]["range_upper"] = "abc"
+    rows[1]["area"] = "魔法"
+    page = client_for("director").post("/catalogue/centers/CQ-AUTO/import/", {"file": _file(rows)})
+    text = page.content.decode()
+    assert "<td>测量范围上限</td>" in text and "<td>专业领域</td>" in text
+    assert "range_upper" not in text and "area 专业领域" not in text
+    assert code_problems(text) == []
+
+
 def _file(rows):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

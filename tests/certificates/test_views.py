@@ -2,6 +2,7 @@
 page and downloads; list pages with a bounded number of queries however many rows they hold."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from metrohub.certificates.models import Certificate, Job
@@ -112,3 +113,16 @@ def test_list_pages_do_not_grow_queries_with_rows(world, url, username):
         html = client.get(url).content.decode()
     assert html.count('href="/certificates/CQ-') <= 4
     assert len(many) == len(few) <= 20
+
+
+def test_a_budget_that_is_not_json_says_where_in_chinese():
+    """It read JSON 格式错误：Expecting value: line 1 column 1 (char 0)."""
+    from django.utils import translation
+
+    from metrohub.certificates.forms import JobForm
+
+    form = JobForm.__new__(JobForm)
+    form.cleaned_data = {"budget": '{"inputs": [\n  oops]}'}
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as info:
+        form.clean_budget()
+    assert info.value.messages == ["JSON 格式错误：第 2 行第 3 列。"]

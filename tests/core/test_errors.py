@@ -7,7 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import translation
 
-from metrohub.core.errors import Conflict, DomainError, describe, into_form, page_message
+from metrohub.core.errors import (
+    Conflict,
+    DomainError,
+    describe,
+    form_message,
+    into_form,
+    page_message,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -60,3 +67,18 @@ def test_a_page_shows_the_error_beside_the_field_it_names_or_above_the_form():
     assert form.errors == {"__all__": ["状态不允许"]}
     assert page_message(ValidationError({"a": ["一"], "b": ["二"]})) == "一 二"
     assert page_message(Conflict("状态不允许")) == "状态不允许"
+
+
+class _Upload(forms.Form):
+    kind = forms.ChoiceField(label="材料类型", choices=[("plan", "建设方案")])
+    file = forms.FileField(label="文件")
+
+
+def test_a_form_not_shown_again_names_each_field_in_the_page_s_message():
+    form = _Upload({"kind": ""}, {})
+    assert not form.is_valid()
+    assert form_message(form) == "材料类型：这个字段是必填项。 文件：这个字段是必填项。"
+    form = _Upload({"kind": "plan"}, {})
+    form.is_valid()
+    into_form(form, Conflict("状态不允许"))
+    assert form_message(form) == "文件：这个字段是必填项。 状态不允许"

@@ -36,6 +36,20 @@ def test_navigation_depends_on_role(client_for):
     )
 
 
+def test_the_administrator_is_not_offered_another_person_s_own_pages(client_for):
+    """A platform administrator holds every permission: “My expert profile” and “My instruments”
+    were in the menu and answered 404."""
+    admin = client_for("admin").get("/").content.decode()
+    for name in ("experts:me", "panels:mine", "instruments:register", "certificates:mine"):
+        assert f'data-nav="{name}"' not in admin
+    assert 'data-nav="accounts:people"' in admin
+    expert = client_for("expert").get("/").content.decode()
+    assert 'data-nav="experts:me"' in expert and 'data-nav="panels:mine"' in expert
+    industry = client_for("industry").get("/").content.decode()
+    assert 'data-nav="instruments:register"' in industry
+    assert 'data-nav="certificates:mine"' in industry
+
+
 def test_openapi_and_offline_docs(client, db):
     spec = client.get("/api/v1/openapi.json").json()
     assert spec["openapi"].startswith("3.") and "/api/v1/me" in spec["paths"]

@@ -220,3 +220,14 @@ def test_an_inspection_read_in_english(world, auto, client_for, clock):
     assert f"<small>{kind_en} · 26 September 2025</small>" in page and kind_zh not in page
     for item in items:
         assert f"<legend>{escape(item.name_en)} <small>" in page and item.name_zh not in page
+
+
+def test_the_list_links_the_coverage_only_for_those_who_may_open_it(client_for, world):
+    """The platform administrator reads the inspections; its link to the coverage answered 403."""
+    for role, shown in (("admin", False), ("regulator", True), ("district", True)):
+        client = client_for(role)
+        html = client.get("/inspections/?year=2025").content.decode()
+        assert ("/cases/inspections/?year=2025" in html) is shown, role
+        if shown:
+            assert client.get("/cases/inspections/?year=2025").status_code == 200
+    assert client_for("admin").get("/cases/inspections/?year=2025").status_code == 403

@@ -1,7 +1,9 @@
 import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from metrohub.experts.models import DeclaredConflict, ExpertProfile
-from metrohub.panels import services
+from metrohub.panels import report, services
 from metrohub.panels.models import Panel
 
 from .conftest import fill
@@ -63,9 +65,31 @@ def test_results_page_and_report(client_for, draw, score, world):
     assert client_for("expert").post(f"/panels/{panel.pk}/conclude/").status_code == 302
     html = client_for("regulator").get(f"/panels/{panel.pk}/").content.decode()
     assert 'id="panel-score">79.8<' in html and "整改事项" in html
+    # the method as the report states it, not the pack's codes (mean, half_up)
+    assert 'id="method">各专家总分的算术平均值，保留 1 位小数（四舍五入）<' in html
+    assert "half_up" not in html
     client_for("regulator").post(f"/panels/{panel.pk}/report/")
     panel.refresh_from_db()
     assert panel.report_sha256
     pdf = client_for("regulator").get(f"/panels/{panel.pk}/report.pdf")
     assert pdf.status_code == 200 and pdf["X-Content-SHA256"] == panel.report_sha256
+    with translation.override("zh-hans"):
+        report_html = render_to_string("panels/report.html", report.context(panel))
+    assert "计分方法：各专家总分的算术平均值，保留 1 位小数（四舍五入）" in report_html
+    assert "half_up" not in report_html and "mean" not in report_html
     assert services.is_leader(leader.user, panel)
+
+
+def test_my_panels_come_a_page_at_a_time(client_for, draw, monkeypatch):
+    """An expert's panels accumulate over the years; the page listed every one of them."""
+    from metrohub.panels import views
+
+    leader = ExpertProfile.objects.get(user__username="expert1")
+    first = draw("expert_review", leader_id=leader.pk)
+    second = draw("onsite_acceptance", leader_id=leader.pk)
+    monkeypatch.setattr(views, "PER_PAGE", 1, raising=False)
+    client = client_for("expert")
+    newest = client.get("/panels/").content.decode()
+    older = client.get("/panels/?page=2").content.decode()
+    assert f"/panels/{second.pk}/" in newest and f"/panels/{first.pk}/" not in newest
+    assert f"/panels/{first.pk}/" in older and "?page=2" in newest

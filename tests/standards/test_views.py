@@ -63,3 +63,22 @@ def test_list_queries_do_not_grow_with_rows(world):
         html = client.get("/standards/").content.decode()
     assert html.count("标准器 1") >= 10
     assert len(many) == len(few) <= 15
+
+
+def test_an_empty_instrument_or_certificate_names_the_field_and_adds_nothing(world):
+    """The standard's page read “这个字段是必填项。”, naming no field."""
+    from metrohub.standards.models import StandardInstrument
+
+    standard = MeasurementStandard.objects.filter(center__code="CQ-INSTR").first()
+    client = _client(world["users"]["cq_engineer"])
+    before = StandardInstrument.objects.count()
+    page = client.post(f"/standards/{standard.pk}/instruments/", {"name": ""}, follow=True)
+    assert "器具名称：这个字段是必填项。" in page.content.decode()
+    assert StandardInstrument.objects.count() == before
+    instrument = StandardInstrument.objects.filter(standard=standard).first()
+    page = client.post(
+        f"/standards/instruments/{instrument.pk}/certificates/",
+        {"issued_on": "2026-13-45"},
+        follow=True,
+    )
+    assert "检定/校准日期：输入一个有效的日期。" in page.content.decode()

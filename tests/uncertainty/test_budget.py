@@ -98,7 +98,7 @@ def test_the_error_named_in_the_issue(issue_budget):
         (lambda b: b["measurands"][0].update(model="V*Q"), ("measurands[0].model",
                                                             "unknown name 'Q'")),
         (lambda b: b["measurands"][0].update(model="V.__class__"),
-         ("measurands[0].model", "unsupported syntax: Attribute")),
+         ("measurands[0].model", "unsupported syntax: V.__class__")),
         (lambda b: b["inputs"][0].update(observations=[1.0]),
          ("inputs[0].observations", "needs at least 2 observations")),
         (lambda b: b["inputs"][0]["observations"].__setitem__(2, "x"),
@@ -184,7 +184,7 @@ def test_load_budget(tmp_path, issue_budget):
     path.write_text('{"a": NaN}', encoding="utf-8")
     with pytest.raises(BudgetError) as info:
         load_budget(path)
-    assert info.value.errors[0][0] == "$" and "invalid JSON" in info.value.errors[0][1]
+    assert info.value.errors[0][:2] == ("$", "NaN is not valid JSON")
     with pytest.raises(BudgetError):
         load_budget(tmp_path / "missing.json")
 

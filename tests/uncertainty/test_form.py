@@ -118,3 +118,25 @@ def test_unknown_key_lists_the_valid_ones(client, db):
         "measurands[0].unti</code>: 未知的键；此处可用的键：description, model, symbol, unit"
         in html
     )
+
+
+def test_a_wrong_model_or_json_is_explained_in_chinese(client, db):
+    """The parser's English reached the page: 表达式无效：invalid syntax, 不支持的语法：BitAnd,
+    无法在输入量估计值处计算：float division by zero, JSON 格式错误：Expecting value: line 1 …"""
+    found = {}
+    for model in ("T + * dT_cal", "T & dT_cal", "T / dT_cal"):
+        data = _sample_rows()
+        data["model-model"] = model
+        found[model] = _text(client.post(PAGE, data))
+    assert "表达式无效：第 5 个字符附近有语法错误" in found["T + * dT_cal"]
+    assert "不支持的语法：T &amp; dT_cal" in found["T & dT_cal"]
+    assert "无法在输入量估计值处计算（除数为零或函数超出定义域）" in found["T / dT_cal"]
+    found["json"] = _text(client.post(PAGE, {"budget": '{\n  "title": "x",\n  oops\n}'}))
+    assert "JSON 格式错误：第 3 行第 3 列" in found["json"]
+    found["nan"] = _text(client.post(PAGE, {"budget": '{"title": NaN}'}))
+    assert "JSON 格式错误：不允许 NaN" in found["nan"]
+    for html in found.values():
+        assert not re.search(
+            r"invalid syntax|BitAnd|division by zero|Expecting|not valid JSON", html
+        )
+        assert 'data-testid="results"' not in html

@@ -197,3 +197,12 @@ def test_a_signed_in_persons_large_run_is_queued(client_for, world):
     owner = world["users"]["industry_user"].pk
     found, _outcome = uncertainty_services.owned_outcome(task_id, owner)
     assert found
+
+
+def test_the_budget_format_points_to_what_a_visitor_can_open(client, world):
+    """The help sent the visitor to docs/uncertainty.md, a file of the source tree."""
+    html = client.get(PAGE).content.decode()
+    assert "docs/uncertainty.md" not in html
+    assert '格式见<a href="/uncertainty/budget.json">示例预算</a>：' in html
+    sample = client.get("/uncertainty/budget.json")
+    assert sample.status_code == 200 and sample["Content-Type"].startswith("application/json")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from metrohub.alliances.models import Activity, Member, ValueChainPosition
 from metrohub.core.attachments import MultipleFileField
+from metrohub.organisations.validators import validate_credit_code
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -41,8 +42,8 @@ class FoundForm(AllianceForm):
 class MemberForm(forms.Form):
     credit_code = forms.CharField(
         label=_("Unified social credit code of the organisation"),
-        min_length=18,
         max_length=18,
+        validators=[validate_credit_code],
         help_text=_("The organisation must be registered on the platform."),
     )
     position = forms.ChoiceField(

@@ -110,6 +110,23 @@ def _choice(value, field: str, choices) -> str:
 # --------------------------------------------------------------------------- the regulator
 
 
+#: The items' fields as the page labels them: an error of the list names its row and field.
+ITEM_LABELS = {
+    "title": gettext_lazy("Task"),
+    "description": gettext_lazy("Description"),
+    "target": gettext_lazy("Target"),
+    "target_value": gettext_lazy("Target value"),
+    "target_unit": gettext_lazy("Unit"),
+}
+
+
+def _in_row(i: int, field: str, messages: list[str]) -> list[str]:
+    return [
+        _("Task %(n)d, %(field)s: %(error)s") % {"n": i, "field": ITEM_LABELS[field], "error": m}
+        for m in messages
+    ]
+
+
 def _clean_item(i: int, raw) -> dict:
     prefix = f"items.{i}"
     if not isinstance(raw, dict):
@@ -125,7 +142,7 @@ def _clean_item(i: int, raw) -> dict:
         try:
             out[field] = bounds.texts({field: (raw.get(field), limit)})[field]
         except ValidationError as exc:
-            errors[f"{prefix}.{field}"] = exc.message_dict[field]
+            errors[f"{prefix}.{field}"] = _in_row(i, field, exc.message_dict[field])
             continue
         if label and not out[field]:
             errors[f"{prefix}.{field}"] = [
@@ -134,7 +151,9 @@ def _clean_item(i: int, raw) -> dict:
     try:
         out["target_value"] = _decimal(raw.get("target_value"), "target_value")
     except ValidationError as exc:
-        errors[f"{prefix}.target_value"] = exc.message_dict["target_value"]
+        errors[f"{prefix}.target_value"] = _in_row(
+            i, "target_value", exc.message_dict["target_value"]
+        )
     weight = raw.get("weight")
     if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= TOTAL_WEIGHT:
         errors[f"{prefix}.weight"] = [

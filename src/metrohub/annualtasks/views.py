@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from metrohub.accounts.models import Role
 from metrohub.annualtasks import api, services
@@ -65,6 +66,35 @@ def posted_items(data) -> list[dict]:
     return rows
 
 
+#: The fields of the report, assessment and grade forms as the page labels them.
+FIELD_LABELS = {
+    "claimed": gettext_lazy("Completion"),
+    "report": gettext_lazy("What was done"),
+    "achieved_value": gettext_lazy("Value reached"),
+    "evidence": gettext_lazy("Evidence files"),
+    "file": gettext_lazy("Evidence files"),
+    "outcome": gettext_lazy("Assessed as"),
+    "score": gettext_lazy("Score"),
+    "comment": gettext_lazy("Comment"),
+    "grade": gettext_lazy("Grade"),
+}
+
+
+def _message(exc) -> str:
+    """The page's message for a refused action: each error after the label of its field (a bare
+    “这个字段是必填项。” named none); the items' rows name themselves."""
+    if not (isinstance(exc, ValidationError) and hasattr(exc, "error_dict")):
+        return page_message(exc)
+    parts = []
+    for key, errors in exc.message_dict.items():
+        label = FIELD_LABELS.get(key)
+        for error in errors:
+            parts.append(
+                _("%(field)s: %(error)s") % {"field": label, "error": error} if label else error
+            )
+    return " ".join(parts)
+
+
 def _act(request, case) -> None:
     """One action of the page's forms, by the service that does it."""
     action, data = request.POST.get("action"), request.POST
@@ -112,7 +142,7 @@ def task_detail(request, pk: int):
         try:
             _act(request, case)
         except (ValidationError, DomainError) as exc:
-            messages.error(request, page_message(exc))
+            messages.error(request, _message(exc))
         else:
             messages.success(request, _("Saved."))
             return redirect("annualtasks:detail", pk=case.pk)

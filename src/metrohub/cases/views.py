@@ -43,7 +43,7 @@ from metrohub.cases.templatetags.cases_tags import (
     zh_en,
 )
 from metrohub.core.bounds import digits
-from metrohub.core.errors import SHOWN_ON_PAGE, DomainError, into_form, page_message
+from metrohub.core.errors import SHOWN_ON_PAGE, DomainError, form_message, into_form, page_message
 from metrohub.core.exports import EXPORT_CAP, xlsx_response
 from metrohub.core.links import Route
 from metrohub.core.listing import export_rows, page_context
@@ -490,7 +490,7 @@ def material_upload(request, pk: int):
     if not form.is_valid():
         if not form.fields["code"].choices:
             raise PermissionDenied
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, form_message(form))
         return redirect("cases:detail", pk=case.pk)
     upload = form.cleaned_data["file"]
     try:
@@ -610,6 +610,8 @@ def objection_answer(request, pk: int, objection_id: int):
             messages.success(request, _("The answer is recorded."))
         except SHOWN_ON_PAGE as exc:
             messages.error(request, page_message(exc))
+    else:
+        messages.error(request, form_message(form))
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -648,6 +650,8 @@ def supervisor_report(request, pk: int):
             messages.success(request, _("The supervisor's report is recorded."))
         except SHOWN_ON_PAGE as exc:
             messages.error(request, page_message(exc))
+    else:
+        messages.error(request, form_message(form))
     return redirect("cases:detail", pk=case.pk)
 
 

@@ -16,4 +16,8 @@ class CertificatesConfig(AppConfig):
         uses.connect()
 
         register(NavItem(_("Certificates"), "certificates:work", "certificates.work"))
-        register(NavItem(_("My certificates"), "certificates:mine", "certificates.view_mine"))
+        register(
+            NavItem(
+                _("My certificates"), "certificates:mine", "certificates.view_mine", personal=True
+            )
+        )

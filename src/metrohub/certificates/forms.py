@@ -92,8 +92,12 @@ class JobForm(forms.Form):
             return None
         try:
             value = json.loads(text)
-        except ValueError as exc:
-            raise forms.ValidationError(_("Not valid JSON: %(error)s") % {"error": exc}) from None
+        except json.JSONDecodeError as exc:
+            # where, not the parser's English (“Expecting value: line 1 column 1 (char 0)”)
+            raise forms.ValidationError(
+                _("Not valid JSON: line %(line)d, column %(column)d.")
+                % {"line": exc.lineno, "column": exc.colno}
+            ) from None
         if not isinstance(value, dict):
             raise forms.ValidationError(_("Give the budget as a JSON object."))
         return value

@@ -82,6 +82,21 @@ def page_message(exc: BaseException) -> str:
     return str(exc)
 
 
+def form_message(form) -> str:
+    """A bound form's errors as one line for the message area of the page a view redirects to,
+    where the form is not shown again: each error after its field's label, so that the reader
+    knows which field to fill in (a bare “这个字段是必填项。” twice names none)."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = str(field.label) if field is not None and field.label else ""
+        for error in errors:
+            parts.append(
+                _("%(field)s: %(error)s") % {"field": label, "error": error} if label else error
+            )
+    return " ".join(parts)
+
+
 def into_form(form, exc: BaseException) -> None:
     """Put a domain error beside the fields it names (or above the form)."""
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):

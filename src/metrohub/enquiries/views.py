@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from metrohub.alliances.views import errors_into
@@ -16,6 +17,7 @@ from metrohub.centers.scope import public_centers
 from metrohub.core.api import Conflict
 from metrohub.core.attachments import uploaded
 from metrohub.core.bounds import digits
+from metrohub.core.errors import form_message
 from metrohub.core.permissions import permission_required
 from metrohub.enquiries import services
 from metrohub.enquiries.api import attachment_response
@@ -134,6 +136,16 @@ def enquiry_detail(request, pk: int):
     )
 
 
+#: What each action of the thread did, as the page says it once done.
+DONE = {
+    "reply": gettext_lazy("Sent."),
+    "quote": gettext_lazy("The quote is sent."),
+    "accept": gettext_lazy("The enquiry is accepted."),
+    "decline": gettext_lazy("The enquiry is declined."),
+    "withdraw": gettext_lazy("The enquiry is withdrawn."),
+}
+
+
 @require_POST
 def enquiry_action(request, pk: int, action: str):
     enquiry = services.get_enquiry(request.user, pk)
@@ -142,7 +154,7 @@ def enquiry_action(request, pk: int, action: str):
     if action not in ("reply", "quote", "accept", "decline", "withdraw"):
         raise Http404
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_message(form))
         return redirect("enquiries:detail", pk=enquiry.pk)
     data, actor = form.cleaned_data, request.user
     try:
@@ -171,7 +183,7 @@ def enquiry_action(request, pk: int, action: str):
             request, str(getattr(exc, "message", exc)) or _("Your role does not allow this.")
         )
     else:
-        messages.success(request, _("Sent."))
+        messages.success(request, str(DONE[action]))
     return redirect("enquiries:detail", pk=enquiry.pk)
 
 

@@ -58,7 +58,15 @@ def inspection_list(request):
     return render(
         request,
         "inspections/list.html",
-        {"page": page, "rows": rows, "year": year, "form": form if centers else None},
+        {
+            "page": page,
+            "rows": rows,
+            "year": year,
+            "form": form if centers else None,
+            # the coverage page is the inspecting bureaus' (the platform administrator reads
+            # the inspections, and its link answered 403)
+            "inspector": inspector,
+        },
     )
 
 

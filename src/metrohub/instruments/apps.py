@@ -10,7 +10,9 @@ class InstrumentsConfig(AppConfig):
     def ready(self) -> None:
         from metrohub.core.navigation import NavItem, register
 
-        register(NavItem(_("My instruments"), "instruments:register", "instruments.keep"))
+        register(
+            NavItem(_("My instruments"), "instruments:register", "instruments.keep", personal=True)
+        )
         register(NavItem(_("Filed instruments"), "instruments:district", "instruments.supervise"))
         register(
             NavItem(_("Customers' instruments due"), "instruments:customers", "instruments.plan")

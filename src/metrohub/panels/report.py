@@ -43,6 +43,9 @@ def context(panel: Panel) -> dict:
         "sheets": sheets,
         "result": panel.result,
         "score": services.score_text(panel.result, pack) if panel.result.score is not None else "",
+        "method": services.method_text(panel.result.method)
+        if panel.result.score is not None
+        else "",
         "areas": areas,
         "generated_at": timezone.localtime(),
     }

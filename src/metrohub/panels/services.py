@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from metrohub.accounts.models import Role, User
 from metrohub.accounts.roles import holds
@@ -783,6 +783,35 @@ def _items_to_rectify(sheets) -> list[dict]:
 def score_text(result: PanelResult, pack) -> str:
     places = pack.acceptance_scoring.method.rounding_places
     return str(Decimal(result.score).quantize(Decimal(1).scaleb(-places)))
+
+
+# The scoring method as the report states it: the pack stores codes (mean, half_up …).
+AGGREGATIONS = {
+    "mean": gettext_noop("the mean of the members' totals"),
+    "median": gettext_noop("the median of the members' totals"),
+    "trimmed_mean": gettext_noop(
+        "the mean of the members' totals without the highest and the lowest"
+    ),
+}
+ROUNDINGS = {
+    "half_up": gettext_noop("round half up"),
+    "half_even": gettext_noop("round half to even"),
+}
+
+
+def method_text(method: dict) -> str:
+    """How the panel score was computed, in the reader's language."""
+    aggregation, rounding = method.get("aggregation", ""), method.get("rounding_mode", "")
+    places = int(method.get("rounding_places") or 0)
+    return ngettext(
+        "%(aggregation)s, %(places)d decimal place (%(rounding)s)",
+        "%(aggregation)s, %(places)d decimal places (%(rounding)s)",
+        places,
+    ) % {
+        "aggregation": _(AGGREGATIONS[aggregation]) if aggregation in AGGREGATIONS else aggregation,
+        "places": places,
+        "rounding": _(ROUNDINGS[rounding]) if rounding in ROUNDINGS else rounding,
+    }
 
 
 def apply_result(*, actor, panel: Panel, document_number="", document_date="", reasons="") -> Case:

@@ -4,6 +4,7 @@ concludes, the regulator acts on the result."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +25,9 @@ def _int_or_none(value):
         return "bad"
 
 
+PER_PAGE = 50
+
+
 @login_required
 def mine(request):
     memberships = (
@@ -31,9 +35,16 @@ def mine(request):
         .select_related("panel__case", "sheet")
         .order_by("-panel__pk")
     )
-    supervised = Panel.objects.filter(supervisor=request.user).select_related("case")
+    supervised = (
+        Panel.objects.filter(supervisor=request.user).select_related("case").order_by("-pk")
+    )
+    # an expert's panels accumulate over the years: a page at a time, newest first
+    page = Paginator(memberships, PER_PAGE).get_page(request.GET.get("page"))
+    watched = Paginator(supervised, PER_PAGE).get_page(request.GET.get("page"))
     return render(
-        request, "panels/mine.html", {"memberships": memberships, "supervised": supervised}
+        request,
+        "panels/mine.html",
+        {"page": page, "memberships": page.object_list, "supervised": watched.object_list},
     )
 
 
@@ -111,6 +122,11 @@ def detail(request, pk: int):
                 else ""
             ),
             "acceptance": panel.purpose in ACCEPTANCE,
+            "method": (
+                services.method_text(panel.result.method)
+                if panel.state != "scoring" and panel.result.score is not None
+                else ""
+            ),
         },
     )
 

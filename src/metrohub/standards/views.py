@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from metrohub.accounts.models import User
+from metrohub.core.errors import form_message, into_form
 from metrohub.core.permissions import permission_required
 from metrohub.standards import services
 from metrohub.standards.forms import (
@@ -133,14 +134,15 @@ def standard_edit(request, pk: int):
 def instrument_add(request, pk: int):
     standard = _visible_standard(request, pk)
     form = InstrumentForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
-        services.add_instrument(actor=request.user, standard=standard, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, "；".join(_flat(exc)))
-    else:
-        messages.success(request, _("The instrument has been added."))
+    if form.is_valid():
+        try:
+            services.add_instrument(actor=request.user, standard=standard, **form.cleaned_data)
+        except ValidationError as exc:
+            into_form(form, exc)
+        else:
+            messages.success(request, _("The instrument has been added."))
+            return redirect("standards:detail", pk=standard.pk)
+    messages.error(request, form_message(form))
     return redirect("standards:detail", pk=standard.pk)
 
 
@@ -154,25 +156,18 @@ def certificate_add(request, pk: int):
         pk=pk,
     )
     form = InstrumentCertificateForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
-        services.record_instrument_certificate(
-            actor=request.user, instrument=instrument, **form.cleaned_data
-        )
-    except ValidationError as exc:
-        messages.error(request, "；".join(_flat(exc)))
-    else:
-        messages.success(request, _("The certificate has been recorded."))
+    if form.is_valid():
+        try:
+            services.record_instrument_certificate(
+                actor=request.user, instrument=instrument, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            into_form(form, exc)
+        else:
+            messages.success(request, _("The certificate has been recorded."))
+            return redirect("standards:detail", pk=instrument.standard_id)
+    messages.error(request, form_message(form))
     return redirect("standards:detail", pk=instrument.standard_id)
-
-
-def _flat(exc: ValidationError) -> list[str]:
-    out = []
-    for messages_ in exc.message_dict.values():
-        for m in messages_:
-            out.append(m["message"] if isinstance(m, dict) else str(m))
-    return out
 
 
 @permission_required("standards.view")
@@ -230,12 +225,12 @@ def authorization_revoke(request, pk: int):
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
+            raise ValidationError(form_message(form))
         services.revoke_authorization(
             actor=request.user, authorization=authorization, reason=form.cleaned_data["reason"]
         )
     except ValidationError as exc:
-        messages.error(request, "；".join(_flat(exc)))
+        messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The authorization has been revoked."))
     return redirect("standards:authorizations")

@@ -526,14 +526,33 @@ def load_budget(path: str | Path) -> dict:
         text = Path(path).read_text(encoding="utf-8-sig")  # Windows editors add a BOM
     except (OSError, UnicodeDecodeError) as exc:
         raise BudgetError([("$", "cannot_read", {"detail": str(exc)})]) from None
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except ValueError as exc:
-        raise BudgetError([("$", "invalid_json", {"detail": str(exc)})]) from None
+    return decode_json(text)
+
+
+class _NotJson(ValueError):
+    """NaN, Infinity or -Infinity: Python's json module reads them, JSON has none."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name} is not valid JSON")
+        self.name = name
 
 
 def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not valid JSON")
+    raise _NotJson(name)
+
+
+def decode_json(text: str) -> Any:
+    """A budget's JSON text decoded; a problem is a BudgetError at "$" that says where it lies in
+    the reader's language (the parser's own message is English: “Expecting value …”)."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except _NotJson as exc:
+        raise BudgetError([("$", "json_constant", {"name": exc.name})]) from None
+    except json.JSONDecodeError as exc:
+        where = {"line": exc.lineno, "column": exc.colno}
+        raise BudgetError([("$", "invalid_json", where)]) from None
+    except RecursionError:
+        raise BudgetError([("$", "json_too_deep", {})]) from None
 
 
 def evaluate(budget: dict | Budget, method: str = "both", xp: Any = None) -> dict:

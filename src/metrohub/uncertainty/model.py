@@ -112,6 +112,13 @@ def _check_power(node: ast.BinOp) -> None:
         raise ModelError("model_power")
 
 
+def _source(node: ast.AST) -> str:
+    """The piece of the expression a message points at, as written (not the parser's class name,
+    “BitAnd”, “Compare”, which no reader of either language knows)."""
+    text = ast.unparse(node)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def _check_node(node: ast.AST, symbols: frozenset[str]) -> None:
     """Recursively accept only the whitelisted grammar."""
     match node:
@@ -123,26 +130,26 @@ def _check_node(node: ast.AST, symbols: frozenset[str]) -> None:
                 raise ModelError("model_unknown_name", name=name)
         case ast.BinOp(left=left, op=op, right=right):
             if not isinstance(op, _BINARY_OPERATORS):
-                raise ModelError("model_unsupported", what=type(op).__name__)
+                raise ModelError("model_unsupported", what=_source(node))
             if isinstance(op, (ast.Pow, ast.BitXor)):
                 _check_power(node)
             _check_node(left, symbols)
             _check_node(right, symbols)
         case ast.UnaryOp(op=op, operand=operand):
             if not isinstance(op, _UNARY_OPERATORS):
-                raise ModelError("model_unsupported", what=type(op).__name__)
+                raise ModelError("model_unsupported", what=_source(node))
             _check_node(operand, symbols)
         case ast.Call(func=func, args=args, keywords=keywords):
             _check_call(func, args, keywords, symbols)
             for arg in args:
                 _check_node(arg, symbols)
         case _:
-            raise ModelError("model_unsupported", what=type(node).__name__)
+            raise ModelError("model_unsupported", what=_source(node))
 
 
 def _check_call(func: ast.AST, args: list, keywords: list, symbols: frozenset[str]) -> None:
     if not isinstance(func, ast.Name):
-        raise ModelError("model_unsupported", what="call of " + type(func).__name__)
+        raise ModelError("model_unsupported", what=_source(func) + "(…)")
     name = func.id
     arity = FUNCTIONS.get(name, (None, None))[1]
     if name in symbols or arity is None:
@@ -160,7 +167,7 @@ def validate_expression(text: str, symbols: Sequence[str]) -> frozenset[str]:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ModelError("model_syntax", detail=exc.msg) from None
+        raise ModelError("model_syntax", column=exc.offset or 1) from None
     nodes = list(ast.walk(tree))
     if len(nodes) > MAX_NODES:
         raise ModelError("model_too_long", limit=MAX_EXPRESSION_LENGTH)
@@ -215,12 +222,12 @@ class Model:
         m, n = len(self.measurands), len(self.inputs)
         try:
             flat = self._scalar(*(float(v) for v in x))
-        except (ArithmeticError, ValueError, TypeError) as exc:
-            raise ModelError("model_evaluation", detail=str(exc) or type(exc).__name__) from None
+        except (ArithmeticError, ValueError, TypeError):
+            raise ModelError("model_evaluation") from None
         try:
             values = np.array([complex(v) for v in flat])
-        except TypeError as exc:  # a symbolic leftover such as zoo
-            raise ModelError("model_evaluation", detail=str(exc)) from None
+        except TypeError:  # a symbolic leftover such as zoo
+            raise ModelError("model_evaluation") from None
         if np.any(values.imag != 0) or not np.all(np.isfinite(values.real)):
             raise ModelError("model_not_finite")
         values = values.real

@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import messages
-from .budget import Budget, BudgetError
+from .budget import Budget, BudgetError, decode_json
 
 # The largest budget document accepted from the API or the page (bytes).
 MAX_BUDGET_BYTES = 512 * 1024
@@ -64,16 +64,9 @@ def decode(raw: bytes | str) -> Any:
     """The JSON document of a budget; a problem is a BudgetError at "$"."""
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw.lstrip("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise BudgetError([("$", "cannot_read", {"detail": str(exc)})]) from None
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:
-        raise BudgetError([("$", "invalid_json", {"detail": str(exc)})]) from None
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not valid JSON")
+    except UnicodeDecodeError:
+        raise BudgetError([("$", "not_utf8", {})]) from None
+    return decode_json(text)
 
 
 def page_trials(budget: Budget) -> int:
