@@ -189,3 +189,11 @@ def test_statistics_page_api_and_navigation(filled):
         r'<a href="/statistics/" data-nav="dashboards:statistics"[^>]*>统计数据</a>', home
     )
     assert 'href="/statistics/"' in home
+
+
+def test_a_new_applicant_is_told_where_an_application_starts(client_for, world):
+    """The empty panel read only 尚未提交申报。: nothing said where to begin."""
+    html = client_for("applicant").get("/").content.decode()
+    assert "尚未提交申报：请在“申报案件”页点击“新建申报”。" in html
+    worklist = client_for("applicant").get("/cases/").content.decode()
+    assert 'data-testid="new-case"' in worklist and "新建申报" in worklist

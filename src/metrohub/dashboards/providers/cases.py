@@ -173,7 +173,10 @@ def my_cases(viewer) -> Block:
         rows=[[i["title"], i["detail"], i["due_label"]] for i in items],
         kind="list",
         items=items,
-        empty=gettext_lazy("No application has been filed yet."),
+        # the first visit of a new applicant: say where an application starts
+        empty=gettext_lazy(
+            "No application has been filed yet: start one with “New application” on the Cases page."
+        ),
     )
 
 
