@@ -5,8 +5,10 @@ def test_expert_edits_profile_page(client_for):
     response = client.post(
         "/experts/me/",
         {"title": "研究员", "domains": ["aerospace"], "areas": ["acoustic"], "available": "on"},
+        follow=True,
     )
-    assert response.status_code == 302
+    assert response.redirect_chain == [("/experts/me/", 302)]
+    assert [str(m) for m in response.context["messages"]] == ["专家信息已保存。"]
 
 
 def test_bad_choice_is_named(client_for):

@@ -1,6 +1,8 @@
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from metrohub.core.errors import SHOWN_ON_PAGE, into_form
 from metrohub.core.permissions import permission_required
@@ -8,6 +10,16 @@ from metrohub.experts import services
 from metrohub.experts.forms import ConflictForm, EmploymentForm, ProfileForm
 from metrohub.experts.models import ExpertProfile
 from metrohub.experts.services import update_profile
+
+# What the page says after each action succeeds: the page is shown again as it was, so without a
+# word the expert cannot tell a saved profile from an unsent one.
+DONE = {
+    "profile": _("Your expert profile has been saved."),
+    "employment": _("The employment has been added to your history."),
+    "conflict": _("The conflict of interest has been declared."),
+    "remove_employment": _("The employment has been removed from your history."),
+    "withdraw_conflict": _("The declared conflict of interest has been withdrawn."),
+}
 
 
 @permission_required("experts.edit_own_profile")
@@ -33,6 +45,7 @@ def my_profile(request):
     if action in ("employment", "conflict", "remove_employment", "withdraw_conflict"):
         done = _history(request, profile, action, employment, conflict)
         if done:
+            messages.success(request, DONE[action])
             return redirect("experts:me")
     if action == "profile" and form.is_valid():
         try:
@@ -42,6 +55,7 @@ def my_profile(request):
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
         else:
+            messages.success(request, DONE[action])
             return redirect("experts:me")
     return render(
         request,
