@@ -92,4 +92,23 @@ def test_my_panels_come_a_page_at_a_time(client_for, draw, monkeypatch):
     newest = client.get("/panels/").content.decode()
     older = client.get("/panels/?page=2").content.decode()
     assert f"/panels/{second.pk}/" in newest and f"/panels/{first.pk}/" not in newest
-    assert f"/panels/{first.pk}/" in older and "?page=2" in newest
+    assert f"/panels/{first.pk}/" in older and "page=2" in newest
+
+
+def test_panels_supervised_are_paged_apart(client_for, draw, monkeypatch):
+    """The supervised panels were cut to the first page and followed the expert list's page
+    number: a supervisor with more than a page of them never saw the rest."""
+    from metrohub.panels import views
+
+    leader = ExpertProfile.objects.get(user__username="expert1")
+    draw("expert_review", leader_id=leader.pk)
+    supervisor = draw("onsite_acceptance", leader_id=leader.pk).supervisor
+    supervised = list(Panel.objects.filter(supervisor=supervisor).order_by("-pk"))
+    assert len(supervised) >= 2
+    monkeypatch.setattr(views, "PER_PAGE", 1, raising=False)
+    client = client_for("district")
+    newest = client.get("/panels/").content.decode()
+    older = client.get("/panels/?supervised_page=2").content.decode()
+    shown = [[p.pk for p in supervised if f"/panels/{p.pk}/" in html] for html in (newest, older)]
+    assert shown == [[supervised[0].pk], [supervised[1].pk]]
+    assert "?page=1&amp;supervised_page=2" in newest

@@ -1,6 +1,8 @@
 """Pages for panels: thin over `services`. The regulator draws, experts score, the leader
 concludes, the regulator acts on the result."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,13 +40,21 @@ def mine(request):
     supervised = (
         Panel.objects.filter(supervisor=request.user).select_related("case").order_by("-pk")
     )
-    # an expert's panels accumulate over the years: a page at a time, newest first
+    # an expert's panels accumulate over the years: a page at a time, newest first; the panels
+    # supervised are paged apart (their own parameter), each list's links keeping the other's page
     page = Paginator(memberships, PER_PAGE).get_page(request.GET.get("page"))
-    watched = Paginator(supervised, PER_PAGE).get_page(request.GET.get("page"))
+    watched = Paginator(supervised, PER_PAGE).get_page(request.GET.get("supervised_page"))
     return render(
         request,
         "panels/mine.html",
-        {"page": page, "memberships": page.object_list, "supervised": watched.object_list},
+        {
+            "page": page,
+            "memberships": page.object_list,
+            "watched": watched,
+            "supervised": watched.object_list,
+            "page_query": urlencode({"supervised_page": watched.number}),
+            "watched_query": urlencode({"page": page.number}),
+        },
     )
 
 
