@@ -118,6 +118,26 @@ def test_an_applicant_is_offered_only_the_programmes_covering_it(client_for):
     assert 'value="chongqing"' in cq and 'value="hubei"' not in cq
 
 
+def test_an_applicant_is_offered_only_the_districts_of_its_programmes(client_for, user_for):
+    """A Chongqing applicant chose among every region's districts; only the refusal on filing
+    said a Shanghai district lies outside the programme."""
+    from metrohub.cases.forms import CaseNewForm
+    from metrohub.organisations.models import Jurisdiction
+
+    chongqing = Jurisdiction.objects.get(code="500000").descendant_ids()
+    districts = Jurisdiction.objects.filter(level=Jurisdiction.Level.DISTRICT)
+    inside = set(districts.filter(pk__in=chongqing).values_list("code", flat=True))
+    outside = set(districts.exclude(pk__in=chongqing).values_list("code", flat=True))
+    assert inside and outside
+    page = client_for("applicant").get("/cases/new/").content.decode()
+    shown = {code for code in inside | outside if f'value="{code}"' in page}
+    assert shown == inside
+    assert '<optgroup label="重庆市">' in page
+    chosen = {"rulepack": "chongqing", "center_name": "x", "district": min(outside)}
+    form = CaseNewForm(chosen, user=user_for("applicant"))
+    assert not form.is_valid() and "district" in form.errors
+
+
 def test_the_case_timeline_names_every_event_and_the_platform(client_for, notice_case):
     """Events of other apps on the case (a panel drawn, a score sheet saved, a decision's document
     issued by the platform) read by label; the page printed "decision.document_issued · system"."""

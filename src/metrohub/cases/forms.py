@@ -65,18 +65,33 @@ class CaseNewForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        programmes = programmes_for(user)
         self.fields["rulepack"].choices = [
-            (p.code, f"{p.pack.jurisdiction_name_zh} · {p.pack.title_zh}")
-            for p in programmes_for(user)
+            (p.code, f"{p.pack.jurisdiction_name_zh} · {p.pack.title_zh}") for p in programmes
         ]
         self.fields["industry_domain"].choices = [("", "—"), *application.industry_choices()]
-        self.fields["district"].choices = [("", "—")] + [
-            (j.code, f"{j.parent.name if j.parent else ''} {j.name}")
-            for j in Jurisdiction.objects.filter(level=Jurisdiction.Level.DISTRICT).select_related(
-                "parent"
-            )
-        ]
+        self.fields["district"].choices = [("", "—"), *district_choices(programmes)]
         self.fields["co_builders"].queryset = _orgs()
+
+
+def district_choices(programmes) -> list:
+    """The districts of the programmes' jurisdictions, grouped by the city or province above
+    them: a Chongqing applicant chose among every region's districts, and only the service's
+    refusal told it that a Shanghai district lies outside the programme."""
+    within = set()
+    for place in Jurisdiction.objects.filter(code__in={p.pack.jurisdiction for p in programmes}):
+        within |= place.descendant_ids()
+    groups: dict[str, list] = {}
+    districts = (
+        Jurisdiction.objects.filter(level=Jurisdiction.Level.DISTRICT, pk__in=within)
+        .select_related("parent")
+        .order_by("parent__code", "code")
+    )
+    for district in districts:
+        groups.setdefault(district.parent.name if district.parent else "", []).append(
+            (district.code, district.name)
+        )
+    return list(groups.items())
 
 
 SCALARS = (
