@@ -49,33 +49,47 @@ def test_serve_answers_health_through_gunicorn_and_stops_cleanly(tmp_path):
     environment = {**os.environ, "DATABASE_URL": url, "METROHUB_DATA_DIR": str(tmp_path)}
     # served as in production: tasks queued in the database and a worker beside gunicorn
     environment.pop("METROHUB_TASK_BACKEND", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "metrohub", "serve", f"127.0.0.1:{port}", "--workers", "2"],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log = tmp_path / "serve.log"
+    with open(log, "w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "metrohub", "serve", f"127.0.0.1:{port}", "--workers", "2"],
+            env=environment,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     try:
-        body = _wait_for(f"http://127.0.0.1:{port}/healthz", server)
+        body = _wait_for(f"http://127.0.0.1:{port}/healthz", server, log)
         assert '"status": "ok"' in body and '"vendor": "postgresql"' in body
+        # the scheduler is a process of its own: gunicorn may answer before it has started, and a
+        # stop then would end it before it says so
+        _wait_for_line(log, "Scheduler: ", server)
     finally:
         server.terminate()
-        output, _ = server.communicate(timeout=60)
+        server.wait(timeout=60)
+    output = log.read_text()
     assert server.returncode == 0, output
     assert "Starting gunicorn" in output and "Scheduler: remind at 01:00" in output
     assert "Shutting down: Master" in output
 
 
-def _wait_for(url: str, server, seconds: float = 300) -> str:
+def _wait_for(url: str, server, log, seconds: float = 300) -> str:
     # four processes import the whole application at once: on two busy cores that has taken
     # over 90 s; a server that does not start at all fails at once (poll) rather than here
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        assert server.poll() is None, server.stdout.read()
+        assert server.poll() is None, log.read_text()
         try:
             with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
                 return response.read().decode()
         except OSError:
             time.sleep(0.5)
     raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def _wait_for_line(log, text: str, server, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while text not in log.read_text():
+        assert server.poll() is None, log.read_text()
+        assert time.monotonic() < deadline, f"no {text!r} within {seconds} s: {log.read_text()}"
+        time.sleep(0.2)
