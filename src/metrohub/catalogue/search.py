@@ -175,17 +175,22 @@ def _any(lookup: str, alts: list[str]) -> Q:
     return condition
 
 
+def _matching(table: str, groups: list) -> Q:
+    """SQLite: lines that one of the FTS5 tables (trigrams or grams) finds for every group."""
+    return Q(
+        pk__in=RawSQL(  # noqa: S611  (constant SQL; the query is a bound parameter)
+            f"SELECT rowid FROM {table} WHERE {table} MATCH %s",  # noqa: S608
+            [_fts_match(groups)],
+        )
+    )
+
+
 def _grams_include(terms: list[str]) -> Q:
     """Lines one of whose grams is one of the terms, as the grams index answers it: on PostgreSQL
     the expression of the catalogue_line_grams index, on SQLite the FTS5 table of grams (each gram
     one token, asked as a quoted string: its characters are never FTS5 syntax)."""
     if connection.vendor == "sqlite":
-        return Q(
-            pk__in=RawSQL(  # noqa: S611  (constant SQL; the grams are a bound parameter)
-                f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH %s",  # noqa: S608
-                [_fts_match([terms])],
-            )
-        )
+        return _matching(GRAMS_TABLE, [terms])
     from django.contrib.postgres.fields import ArrayField
     from django.contrib.postgres.lookups import Overlap
 
@@ -317,12 +322,7 @@ def text_filter(queryset: QuerySet, terms) -> QuerySet:
         rare = [alts for alts in short if not common.intersection(alts)]
         for table, answered in ((FTS_TABLE, indexed), (GRAMS_TABLE, rare)):
             if answered:
-                queryset = queryset.filter(
-                    pk__in=RawSQL(  # noqa: S611  (constant SQL; the query is a bound parameter)
-                        f"SELECT rowid FROM {table} WHERE {table} MATCH %s",  # noqa: S608
-                        [_fts_match(answered)],
-                    )
-                )
+                queryset = queryset.filter(_matching(table, answered))
         # The LIKE kept beside the grams: the same answer as without them, whatever they hold.
         for alts in rare:
             queryset = queryset.filter(_any("search_text__contains", alts))
