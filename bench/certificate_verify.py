@@ -37,7 +37,7 @@ django.setup()
 import bulk  # noqa: E402  (bench/bulk.py, beside this script)
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, connections  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import clear_url_caches, path  # noqa: E402
@@ -233,10 +233,87 @@ def measure_alternating(client: Client, kinds: dict, seconds: float, rounds: int
     return {name: _summary(times[name], elapsed[name]) for name in kinds}, per_round
 
 
+def _serve(client_args) -> None:
+    """One client of measure_concurrent, in its own process: wait for the others, then request
+    its URLs for the agreed seconds and hand back (times, seconds taken)."""
+    urls, seconds, start, barrier, pipe = client_args
+    client = Client()
+    barrier.wait()
+    pipe.send(_timed(client, urls, seconds, start))
+    pipe.close()
+
+
+def measure_concurrent(kinds: dict, clients: int, seconds: float, rounds: int) -> tuple:
+    """As measure_alternating, with `clients` processes requesting at once (each its own database
+    connection and backend), so that the cores are kept busy: requests/s is then what the work
+    costs in CPU (the page's and its backend's), not how long one request waits for a round trip
+    on idle cores. Same return shape; requests/s is the clients' sum."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    times = {name: [] for name in kinds}
+    rates = {name: [] for name in kinds}
+    per_round = []
+    connections.close_all()  # each child opens its own; none inherits the parent's socket
+    for r in range(rounds):
+        this = {}
+        for name, urls in kinds.items():
+            barrier = context.Barrier(clients)
+            pipes, workers = [], []
+            for c in range(clients):
+                receive, send = context.Pipe(duplex=False)
+                # clients start apart along the tokens, each round further on: no token twice
+                start = (r * clients + c) * len(urls) // (rounds * clients)
+                args = (urls, seconds / rounds, start, barrier, send)
+                workers.append(context.Process(target=_serve, args=(args,)))
+                pipes.append(receive)
+            for w in workers:
+                w.start()
+            results = [p.recv() for p in pipes]
+            for w in workers:
+                w.join()
+            this[name] = sum(len(t) / e for t, e in results)
+            for t, _e in results:
+                times[name] += t
+            rates[name].append(this[name])
+        per_round.append(this)
+    summary = {}
+    for name in kinds:
+        _rate, p50, p99 = _summary(times[name], 1.0)
+        summary[name] = (statistics.fmean(rates[name]), p50, p99)
+    return summary, per_round
+
+
 def _sql_for_explain() -> str:
     from metrohub.certificates.verification import _sql
 
     return _sql()
+
+
+def _kinds(tokens: list[str]) -> dict:
+    return {
+        "page": [f"/verify/{t}" for t in tokens],
+        "api": [f"/api/v1/verify/{t}" for t in tokens],
+        "bare": ["/bench-bare/"],
+    }
+
+
+def report(title: str, results: dict, per_round: list, args) -> None:
+    page, api, floor = results["page"], results["api"], results["bare"]
+    print(f"-- {title}")
+    for label, (rps, p50, p99) in (("verification page /verify/<token>", page),
+                                   ("verification API /api/v1/verify/<token>", api),
+                                   ("bare Django view (same middleware)", floor)):  # fmt: skip
+        print(f"{label:<42} {rps:8.1f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms")
+    print(
+        f"page: p99 {page[2]:.2f} ms (target < 20), {page[0] / floor[0]:.0%} of the bare view's rate (target >= 50 %)"
+    )
+    print(f"API:  p99 {api[2]:.2f} ms, {api[0] / floor[0]:.0%} of the bare view's rate")
+    shares = sorted(r["page"] / r["bare"] for r in per_round)
+    print(
+        f"page's share of the bare view's rate, round by round ({len(shares)} rounds of "
+        f"{args.seconds / args.rounds:.1f} s each): {', '.join(f'{x:.0%}' for x in shares)}"
+    )
 
 
 def main() -> int:
@@ -246,7 +323,14 @@ def main() -> int:
     parser.add_argument(
         "--rounds", type=int, default=5, help="the page, the API and the bare view take turns"
     )
-    parser.add_argument("--sample", type=int, default=20_000, help="distinct tokens requested")
+    parser.add_argument("--sample", type=int, default=60_000, help="distinct tokens requested")
+    parser.add_argument(
+        "--clients",
+        type=lambda v: [int(n) for n in v.split(",") if n],
+        default=[os.cpu_count() or 1],
+        help="then again with this many clients at once (comma-separated counts; default: one "
+        "per core, so the cores are busy and requests/s measures the work's cost)",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile the page's requests")
     parser.add_argument("--build-only", action="store_true", help="generate, measure nothing")
     args = parser.parse_args()
@@ -303,31 +387,15 @@ def main() -> int:
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN ANALYZE " + _sql_for_explain(), [tokens[0]])
             print("\n".join(row[0] for row in cursor.fetchall()))
-    results, per_round = measure_alternating(
-        client,
-        {
-            "page": [f"/verify/{t}" for t in tokens],
-            "api": [f"/api/v1/verify/{t}" for t in tokens],
-            "bare": ["/bench-bare/"],
-        },
-        args.seconds,
-        args.rounds,
-    )
-    page, api, floor = results["page"], results["api"], results["bare"]
     print(f"{total:,} certificates (table and indexes {size}); {len(tokens):,} distinct tokens")
-    for label, (rps, p50, p99) in (("verification page /verify/<token>", page),
-                                   ("verification API /api/v1/verify/<token>", api),
-                                   ("bare Django view (same middleware)", floor)):  # fmt: skip
-        print(f"{label:<42} {rps:8.1f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms")
-    print(
-        f"page: p99 {page[2]:.2f} ms (target < 20), {page[0] / floor[0]:.0%} of the bare view's rate (target >= 50 %)"
-    )
-    print(f"API:  p99 {api[2]:.2f} ms, {api[0] / floor[0]:.0%} of the bare view's rate")
-    shares = sorted(r["page"] / r["bare"] for r in per_round)
-    print(
-        f"page's share of the bare view's rate, round by round ({len(shares)} rounds of "
-        f"{args.seconds / args.rounds:.1f} s each): {', '.join(f'{x:.0%}' for x in shares)}"
-    )
+    # each measurement reads its own share of the tokens: none finds another's rows cached
+    parts = 1 + len(args.clients)
+    share = [tokens[i::parts] for i in range(parts)]
+    report("one client", *measure_alternating(client, _kinds(share[0]), args.seconds, args.rounds),
+           args)  # fmt: skip
+    for clients, mine in zip(args.clients, share[1:], strict=True):
+        results = measure_concurrent(_kinds(mine), clients, args.seconds, args.rounds)
+        report(f"{clients} clients at once", *results, args)
     return 0
 
 

@@ -269,6 +269,9 @@ def _unwritten_verification_counts():
     """Scans counted in memory and not yet written belong to the test that made them: its rows
     are rolled back, so they must not be written into the next test's."""
     yield
-    from metrohub.certificates import counting
+    from metrohub.certificates import counting, readahead
 
     counting.discard()
+    # a scan's own connection (read-ahead, outside a test's transaction) ends with the test
+    # that opened it: an open one would keep the test database from being dropped
+    readahead.close()

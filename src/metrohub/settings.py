@@ -80,7 +80,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that it sees every answer Django makes, even for exceptions raised in middleware.
+    # Before everything: sends a certificate scan's read while the rest of the chain runs. It
+    # makes no answer and lets no exception out.
+    "metrohub.certificates.middleware.VerificationReadAheadMiddleware",
+    # Then, so that it sees every answer Django makes, even for exceptions raised in middleware.
     "metrohub.core.middleware.ApiErrorSchemaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
