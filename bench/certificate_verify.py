@@ -335,10 +335,12 @@ def main() -> int:
     parser.add_argument("--build-only", action="store_true", help="generate, measure nothing")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
+        # skipped, not failed: `make bench` goes on to the benches SQLite can run
         print(
-            "run on PostgreSQL: scripts/with-postgres .venv/bin/python bench/certificate_verify.py"
+            "skipped (PostgreSQL only): "
+            "scripts/with-postgres .venv/bin/python bench/certificate_verify.py"
         )
-        return 2
+        return 0
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.METROHUB_DEMO_CASES = False
     # one client asks for thousands a minute: the limit is counted (its cost is measured) but

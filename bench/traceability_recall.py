@@ -348,8 +348,12 @@ def main() -> int:
     parser.add_argument("--timeout", type=int, default=120)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
-        print("run under scripts/with-postgres", file=sys.stderr)
-        return 2
+        # skipped, not failed: `make bench` goes on to the benches SQLite can run
+        print(
+            "skipped (PostgreSQL only): "
+            "scripts/with-postgres .venv/bin/python bench/traceability_recall.py"
+        )
+        return 0
     if args.measure_only:
         call_command("migrate", verbosity=0)  # the indexes of the code under measurement
     else:
