@@ -11,6 +11,11 @@ the demo world's real, signed DCC XML files, and stores the checks issue would s
 signature, chain verdict), so each verification reads its token's row among N with its stored checks
 and count in one prepared statement, as the platform does.
 
+Measured first with one client (the page, the API and the bare view taking turns), then with
+`--clients` clients at once (default: one per core), each a process with its own connection: with
+the cores busy, requests/s is what a request costs in CPU, the database's included when it shares
+the machine.
+
 An existing world is measured again when DATABASE_URL names a kept cluster and METROHUB_DATA_DIR
 the data directory it was built with (its demo XML files and signing key).
 """
