@@ -141,3 +141,28 @@ def test_a_scan_is_read_ahead_and_answers_as_a_read_in_the_view(
     assert second.number in page(second)
     assert taken[-1] == second.pk
     assert readahead._reader.wrapper.connection.info.backend_pid != gone
+
+
+def test_a_connection_that_cannot_be_opened_is_tried_again_only_after_a_while(monkeypatch):
+    opened = []
+
+    class Refused:
+        def __init__(self):
+            opened.append(1)
+            raise ConnectionError("the server refuses")
+
+    now = [1000.0]
+    monkeypatch.setattr(readahead, "usable", lambda: True)
+    monkeypatch.setattr(readahead, "_Connection", Refused)
+    monkeypatch.setattr(readahead, "monotonic", lambda: now[0])
+    try:
+        assert readahead.start(TOKEN) is False
+        assert readahead.take(TOKEN) is readahead.NOTHING  # the view reads for itself
+        now[0] += readahead.RETRY_SECONDS - 1
+        assert readahead.start(TOKEN) is False
+        assert len(opened) == 1  # not tried again within the while
+        now[0] += 1
+        assert readahead.start(TOKEN) is False
+        assert len(opened) == 2
+    finally:
+        readahead._reader.retry_at = 0.0

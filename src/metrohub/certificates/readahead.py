@@ -23,6 +23,7 @@ import os
 import re
 import select
 import threading
+from time import monotonic
 
 from django.core.signals import request_finished
 from django.db import connection, connections
@@ -34,9 +35,16 @@ STATEMENT = b"metrohub_verify"
 NOTHING = object()  # take(): no row read ahead for this token
 
 
+# After a connection could not be opened (or its statement prepared), scans read in the view for
+# this long before read-ahead tries again: an opening that fails would otherwise be paid by every
+# scan on top of its read.
+RETRY_SECONDS = 30.0
+
+
 class _Reader(threading.local):
     connection = None  # _Connection
     pending: str | None = None  # the token whose statement is in flight
+    retry_at = 0.0  # monotonic() before which no connection is opened
 
     @property
     def wrapper(self):
@@ -87,6 +95,8 @@ def usable() -> bool:
 def start(token: str) -> bool:
     """Send the read of `token`'s certificate; False when it was not sent (nothing pending)."""
     if _reader.pending is not None or not usable():
+        return False
+    if _reader.connection is None and monotonic() < _reader.retry_at:
         return False
     try:
         pgconn = _pgconn()
@@ -158,9 +168,11 @@ def _pgconn():
     wrapper = _reader.wrapper
     if wrapper is None or wrapper.connection is None or wrapper.connection.closed:
         close()
+        _reader.retry_at = monotonic() + RETRY_SECONDS  # unless it opens
         _reader.connection = _Connection()
         wrapper = _reader.wrapper
         _prepare(wrapper.connection)
+        _reader.retry_at = 0.0
     pgconn = wrapper.connection.pgconn
     if pgconn.status != pq.ConnStatus.OK or pgconn.transaction_status != pq.TransactionStatus.IDLE:
         raise ConnectionError("the read-ahead connection is not idle")
