@@ -5,6 +5,8 @@ that took nothing, after the connection was lost, inside a transaction, on SQLit
 import gc
 import os
 import re
+import signal
+import time
 
 import pytest
 from django.core.cache import cache
@@ -46,6 +48,20 @@ def test_nothing_is_read_ahead_inside_a_transaction_or_on_sqlite(issue):
     assert readahead.take(certificate.token) is readahead.NOTHING
     response = Client().get(f"/verify/{certificate.token}")
     assert response.status_code == 200 and certificate.number in response.content.decode()
+
+
+def _exit_status(child: int, seconds: float = 30) -> int:
+    """The forked child's exit status; killed (and the test failed) if it hangs: a lock another
+    thread held at the fork can never be released in the child."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        pid, status = os.waitpid(child, os.WNOHANG)
+        if pid:
+            return status
+        time.sleep(0.01)
+    os.kill(child, signal.SIGKILL)
+    os.waitpid(child, 0)
+    pytest.fail("the forked child hung")
 
 
 MISSED = "not read ahead"
@@ -105,7 +121,7 @@ def test_a_scan_is_read_ahead_and_answers_as_a_read_in_the_view(
     if child == 0:  # pragma: no cover  (the child)
         gc.collect()
         os._exit(0 if readahead._reader.connection is None else 1)
-    assert os.waitpid(child, 0)[1] == 0
+    assert _exit_status(child) == 0
     assert second.number in page(second)
     assert taken[-1] == second.pk
     assert readahead._reader.wrapper.connection.info.backend_pid == parent
