@@ -94,7 +94,7 @@ def test_no_conflicted_expert_is_ever_drawn_from_the_registry(case_in, user_for,
     case = case_in()
     conflicted_orgs = [case.applicant, *case.co_builders.all()]
     experts = list(ExpertProfile.objects.order_by("pk"))
-    sid = transaction.savepoint()
+    sid = transaction.savepoint_create()
     try:
         conflicted = set()
         for expert, (kind, years) in zip(experts, setup, strict=True):
