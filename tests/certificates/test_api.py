@@ -295,3 +295,19 @@ def test_a_reference_in_other_digits_is_not_found(api, lab, ref):
     response = api("performer", "post", f"/api/v1/certificates/{ref}/amend", {"reason": "x"})
     assert response.status_code == 404
     assert api("performer", "get", f"/api/v1/certificates/{ref}").status_code == 404
+
+
+def test_the_verification_is_the_first_api_pattern_tried():
+    """A scanning app's call resolves before the API's other 160 patterns are tried, to the
+    same operation as the API's own pattern (whose name reverse() uses)."""
+    from django.urls import resolve, reverse
+
+    token = "A" * 43
+    match = resolve(f"/api/v1/verify/{token}")
+    assert match.route == "api/v1/verify/<str:token>"
+    assert (match.url_name, match.kwargs) == (None, {"token": token})
+    named = reverse("api:verify", kwargs={"token": token})
+    assert named == f"/api/v1/verify/{token}"
+    import metrohub.urls
+
+    assert match.func is metrohub.urls._api_verify.callback
