@@ -290,9 +290,9 @@ def measure_concurrent(kinds: dict, clients: int, seconds: float, rounds: int) -
 
 
 def _sql_for_explain() -> str:
-    from metrohub.certificates.verification import _sql
+    from metrohub.certificates import statement
 
-    return _sql()
+    return statement.sql()
 
 
 def _kinds(tokens: list[str]) -> dict:

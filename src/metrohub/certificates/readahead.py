@@ -182,9 +182,9 @@ def _pgconn():
 def _prepare(raw) -> None:
     from psycopg import pq
 
-    from metrohub.certificates.verification import _sql
+    from metrohub.certificates import statement
 
-    sql = _sql()
+    sql = statement.sql()
     assert sql.count("%s") == 1, "the statement takes the token only"
     with raw.cursor() as cursor:
         # as on Django's connection (verification._prepare_connection): the generic plan

@@ -16,7 +16,6 @@ revocation are read afresh by every scan.
 """
 
 import datetime as dt
-import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -27,8 +26,7 @@ from django.db import connection, connections
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from metrohub.centers.models import Center
-from metrohub.certificates import counting, keys, readahead
+from metrohub.certificates import counting, keys, readahead, statement
 from metrohub.certificates.models import (
     Certificate,
     CertificateKind,
@@ -37,7 +35,6 @@ from metrohub.certificates.models import (
     SigningKey,
     VerificationTally,
 )
-from metrohub.organisations.models import Organisation
 
 TOKEN_LENGTH = 43  # secrets.token_urlsafe(32)
 
@@ -107,50 +104,6 @@ class Stored:
         return self.generation == self.current and self.xml_file == xml_file
 
 
-_STORED = "{t}.generation, {t}.chain_broken, {t}.xml_intact, {t}.signature_valid, {t}.xml_file"
-
-_COLUMNS = (
-    "c.id, c.number, c.kind, c.status, c.issued_at, c.valid_until, c.revoked_at, c.revoke_reason, "
-    "c.pdf, c.pdf_sha256, c.xml, c.xml_sha256, c.signature, {count}, k.key_id, k.public_key, "
-    "k.algorithm, ce.name, o.name, j.instrument_name, j.instrument_model, j.serial_number, "
-    "j.manufacturer, j.method_code, j.method_title, j.measured_on"
-)
-
-
-# The statements below are built from the models' table names only; the token is a parameter.
-
-
-def _tables() -> tuple[str, ...]:
-    models = (Certificate, Job, Center, Organisation, SigningKey, VerificationTally)
-    return tuple(m._meta.db_table for m in models)
-
-
-def _generation() -> str:
-    table = CheckGeneration._meta.db_table
-    return f"COALESCE((SELECT g.value FROM {table} g WHERE g.id = 1), 0)"  # noqa: S608
-
-
-def _joins() -> str:
-    c, j, ce, o, k, _t = _tables()
-    return (
-        f"(SELECT r.number FROM {c} r WHERE r.replaces_id = c.id), "  # noqa: S608
-        f"(SELECT p.number FROM {c} p WHERE p.id = c.replaces_id), {_generation()} "
-        f"FROM {c} c JOIN {j} j ON j.id = c.job_id JOIN {ce} ce ON ce.id = c.center_id "
-        f"JOIN {o} o ON o.id = c.customer_id JOIN {k} k ON k.id = c.signing_key_id "
-    )
-
-
-@functools.cache
-def _sql() -> str:
-    """The certificate with its stored checks and count, by token (table names from the models;
-    the token is a parameter)."""
-    *_, t = _tables()
-    return (
-        f"SELECT {_COLUMNS.format(count='COALESCE(t.count, 0)')}, {_STORED.format(t='t')}, "
-        f"{_joins()} LEFT JOIN {t} t ON t.certificate_id = c.id WHERE c.token = %s"
-    )
-
-
 def _aware(value):
     if isinstance(value, str):  # SQLite hands raw timestamps back as text
         value = dt.datetime.fromisoformat(value)
@@ -183,7 +136,7 @@ def _row_postgresql(token):
     if kept is None or kept[0] is not raw:
         kept = connection._verification_cursor = (raw, _prepare_connection(raw))
     cursor = kept[1]
-    cursor.execute(_sql(), [token], prepare=True)
+    cursor.execute(statement.sql(), [token], prepare=True)
     return cursor.fetchone()
 
 
@@ -218,7 +171,7 @@ def lookup(token: str) -> tuple[Record, Stored] | None:
         row = _row_postgresql(token)
     else:
         with connection.cursor() as cursor:
-            cursor.execute(_sql(), [token])
+            cursor.execute(statement.sql(), [token])
             row = cursor.fetchone()
     if row is None:
         return None
@@ -313,7 +266,7 @@ def store_at_issue(certificate: Certificate) -> None:
 def lookup_quietly(certificate_id: int) -> Record:
     """The record a scan would show, read without counting it."""
     with connection.cursor() as cursor:
-        cursor.execute(_sql().replace("c.token = %s", "c.id = %s"), [certificate_id])
+        cursor.execute(statement.sql().replace("c.token = %s", "c.id = %s"), [certificate_id])
         record, _stored = _record(cursor.fetchone())
     return record
 
