@@ -231,3 +231,32 @@ def test_the_list_pages_in_constant_queries(client_for, world, django_assert_max
     # a case of another district's center is not listed to the Yubei district bureau
     tasks_case(world, center_code="CQ-INSTR", district="500107")
     assert client_for("district").get("/annual-tasks/").content.decode().count("data-case=") == 13
+
+
+def test_refused_rows_are_shown_again_as_typed(client_for, world):
+    """A refused save of the items showed the form empty again: every row had to be typed anew
+    to correct one value."""
+    case = tasks_case(world)
+    bad = client_for("regulator").post(
+        f"/annual-tasks/{case.pk}/",
+        {
+            "action": "items",
+            "item-0-title": "建设电池检测能力",
+            "item-0-description": "新能源汽车动力电池",
+            "item-0-target": "新增校准能力",
+            "item-0-target_value": "五项",
+            "item-0-target_unit": "项",
+            "item-0-weight": "60",
+            "item-1-title": "服务企业",
+            "item-1-target": "服务50家",
+            "item-1-weight": "40",
+        },
+    )
+    html = bad.content.decode()
+    assert "任务1 · 目标值：请填写数字。" in html
+    assert 'id="item-0-title" maxlength="200" value="建设电池检测能力"' in html
+    assert ">新能源汽车动力电池</textarea>" in html
+    assert 'id="item-0-target_value" inputmode="decimal" maxlength="20" value="五项"' in html
+    assert 'id="item-1-target" maxlength="500" value="服务50家"' in html
+    assert 'id="item-1-weight" min="1" max="100" value="40"' in html
+    assert not TaskItem.objects.filter(case=case).exists()

@@ -138,11 +138,15 @@ def _act(request, case) -> None:
 @permission_required("cases.view_cases")
 def task_detail(request, pk: int):
     case = services.tasks_case(request.user, pk)
+    refused_items = None
     if request.method == "POST":
         try:
             _act(request, case)
         except (ValidationError, DomainError) as exc:
             messages.error(request, _message(exc))
+            if request.POST.get("action") == "items":
+                # the rows as typed, so that correcting one error does not mean typing them again
+                refused_items = posted_items(request.POST)
         else:
             messages.success(request, _("Saved."))
             return redirect("annualtasks:detail", pk=case.pk)
@@ -150,7 +154,7 @@ def task_detail(request, pk: int):
     data = api.out(request, case)
     regulator = Role.PROGRAMME_REGULATOR in roles
     director = Role.CENTER_DIRECTOR in roles
-    rows = data["items"]
+    rows = data["items"] if refused_items is None else refused_items
     return render(
         request,
         "annualtasks/detail.html",
