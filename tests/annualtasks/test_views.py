@@ -260,3 +260,38 @@ def test_refused_rows_are_shown_again_as_typed(client_for, world):
     assert 'id="item-1-target" maxlength="500" value="服务50家"' in html
     assert 'id="item-1-weight" min="1" max="100" value="40"' in html
     assert not TaskItem.objects.filter(case=case).exists()
+
+
+def test_a_refused_report_or_assessment_is_shown_again_as_typed(client_for, world):
+    """A refused report on an item (or assessment of it) showed the item's form empty again: the
+    account of what was done had to be written anew."""
+    case = tasks_case(world, state="issued")
+    one, _evidence = with_items(case, world)
+    bad = client_for("director").post(
+        f"/annual-tasks/{case.pk}/",
+        {
+            "action": "report",
+            "item": one.pk,
+            "claimed": "partly",
+            "report": "已建成电池检测能力5项",
+            "achieved_value": "五",
+        },
+    )
+    html = bad.content.decode()
+    assert "实际完成值：请填写数字。" in html
+    assert '<option value="partly" selected>' in html
+    assert ">已建成电池检测能力5项</textarea>" in html
+    assert f'id="achieved-{one.pk}" inputmode="decimal" maxlength="20" value="五"' in html
+    one.refresh_from_db()
+    assert (one.claimed, one.report, one.achieved_value) == ("", "", None)
+
+    Case.objects.filter(pk=case.pk).update(state="submitted")
+    bad = client_for("regulator").post(
+        f"/annual-tasks/{case.pk}/",
+        {"action": "assess", "item": one.pk, "outcome": "partly", "score": "70", "comment": "偏低"},
+    )
+    html = bad.content.decode()
+    assert f'id="score-{one.pk}" inputmode="decimal" maxlength="20" value="70"' in html
+    assert ">偏低</textarea>" in html
+    one.refresh_from_db()
+    assert (one.outcome, one.score) == ("", None)

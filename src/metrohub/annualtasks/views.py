@@ -135,18 +135,33 @@ def _act(request, case) -> None:
         raise ValidationError({"action": [_("Nothing to do.")]})
 
 
+#: the fields of an item's forms, by the form's action
+ITEM_FORMS = {
+    "report": ("claimed", "report", "achieved_value"),
+    "assess": ("outcome", "score", "comment"),
+}
+
+
+def _typed(row: dict, refused) -> dict:
+    """The values of one item's report and assessment forms: those saved, or those of the form
+    just refused for this item."""
+    typed = {f: row.get(f) for fields in ITEM_FORMS.values() for f in fields}
+    if refused is not None and refused.get("item") == str(row["id"]):
+        typed.update({f: refused.get(f, "") for f in ITEM_FORMS.get(refused.get("action"), ())})
+    return typed
+
+
 @permission_required("cases.view_cases")
 def task_detail(request, pk: int):
     case = services.tasks_case(request.user, pk)
-    refused_items = None
+    refused = None
     if request.method == "POST":
         try:
             _act(request, case)
         except (ValidationError, DomainError) as exc:
             messages.error(request, _message(exc))
-            if request.POST.get("action") == "items":
-                # the rows as typed, so that correcting one error does not mean typing them again
-                refused_items = posted_items(request.POST)
+            # a refused form is shown again as typed: correcting one value means typing no other
+            refused = request.POST
         else:
             messages.success(request, _("Saved."))
             return redirect("annualtasks:detail", pk=case.pk)
@@ -154,7 +169,11 @@ def task_detail(request, pk: int):
     data = api.out(request, case)
     regulator = Role.PROGRAMME_REGULATOR in roles
     director = Role.CENTER_DIRECTOR in roles
-    rows = data["items"] if refused_items is None else refused_items
+    rows = data["items"]
+    for row in rows:
+        row["typed"] = _typed(row, refused)
+    if refused is not None and refused.get("action") == "items":
+        rows = posted_items(refused)
     return render(
         request,
         "annualtasks/detail.html",
