@@ -231,3 +231,14 @@ def test_the_list_links_the_coverage_only_for_those_who_may_open_it(client_for, 
         if shown:
             assert client.get("/cases/inspections/?year=2025").status_code == 200
     assert client_for("admin").get("/cases/inspections/?year=2025").status_code == 403
+
+
+def test_opening_an_inspection_says_so(world, auto, client_for, clock):
+    """Opening an inspection from the list went to the empty checklist without a word."""
+    clock.set(2025, 9, 26)
+    district = client_for("district")
+    opened = district.post("/inspections/", {"center": "CQ-AUTO"}, follow=True)
+    case = Case.objects.get(kind="inspection", center__code="CQ-AUTO")
+    assert opened.redirect_chain == [(f"/inspections/{case.pk}/", 302)]
+    html = opened.content.decode()
+    assert f"已开启对{world['centers']['CQ-AUTO'].name}的监督检查。" in html

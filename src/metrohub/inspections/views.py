@@ -53,6 +53,9 @@ def inspection_list(request):
         except (ValidationError, DomainError, PermissionDenied) as exc:
             into_form(form, exc)
         else:
+            messages.success(
+                request, _("The inspection of %(center)s is opened.") % {"center": case.center_name}
+            )
             return redirect("inspections:detail", pk=case.pk)
     rows = [{"case": c, "stage": zh_en(c.pack.stage(c.state))} for c in page]
     return render(
