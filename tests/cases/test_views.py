@@ -185,3 +185,36 @@ def test_forms_answered_on_the_case_page_name_the_field_at_fault(client_for, not
     assert "报告：这个字段是必填项。" in page.content.decode()
     assert Material.objects.filter(case=notice_case).count() == materials
     assert not CaseNote.objects.filter(case=notice_case, kind="supervisor_report").exists()
+
+
+def test_a_duty_s_case_page_leads_to_the_page_where_it_is_done(client_for, world, notice_case):
+    """A director's to-do “年度信息报送：填报中” opened the case page, which has no report form
+    and no link to the page that has; a step taken from an inspection's page (检查办结) ended
+    on the case page as well."""
+    from metrohub.cases.models import Case
+
+    center = world["centers"]["CQ-AUTO"]
+    common = {
+        "rulepack_code": "chongqing",
+        "rulepack_version": "2024",
+        "filed_on": dt.date(2026, 1, 1),
+        "applicant": center.host,
+        "jurisdiction": world["jurisdictions"]["500000"],
+        "district": world["jurisdictions"]["500112"],
+        "center": center,
+        "center_name": center.name,
+    }
+    report = Case.objects.create(kind="annual_report", state="draft", period="2026", **common)
+    inspection = Case.objects.create(kind="inspection", state="inspected", **common)
+    html = client_for("director").get(f"/cases/{report.pk}/").content.decode()
+    assert f'<a class="button" href="/annual-reports/{report.pk}/">前往年度信息报送页面</a>' in html
+    district = client_for("district")
+    html = district.get(f"/cases/{inspection.pk}/").content.decode()
+    assert f'href="/inspections/{inspection.pk}/">前往监督检查页面</a>' in html
+    closed = district.post(f"/cases/{inspection.pk}/transitions/close_inspection/", {})
+    assert closed.status_code == 302 and closed["Location"] == f"/inspections/{inspection.pk}/"
+    inspection.refresh_from_db()
+    assert inspection.state == "closed"
+    # an establishment is done on its case page
+    html = client_for("regulator").get(f"/cases/{notice_case.pk}/").content.decode()
+    assert 'data-testid="own-page"' not in html

@@ -298,6 +298,20 @@ def _submission_gaps(request, case) -> list:
     return gaps
 
 
+#: the kinds of case whose forms are on a page of their own (the report, the year's tasks, the
+#: checklist): their case page leads there, and a step taken returns there
+OWN_PAGES = {
+    "annual_report": "annualreports:detail",
+    "annual_tasks": "annualtasks:detail",
+    "inspection": "inspections:detail",
+}
+
+
+def own_page(case) -> str | None:
+    name = OWN_PAGES.get(case.kind)
+    return reverse(name, args=[case.pk]) if name else None
+
+
 @permission_required("cases.view_cases")
 def case_detail(request, pk: int):
     case = services.get_case(request.user, pk)
@@ -345,6 +359,8 @@ def case_detail(request, pk: int):
         "later_versions": services.later_versions(case)
         if Role.PROGRAMME_REGULATOR in roles
         else [],
+        "own_page": own_page(case),
+        "procedure": None if case.is_establishment else pack.procedure(case.kind),
     }
     return render(request, "cases/detail.html", context)
 
@@ -580,7 +596,7 @@ def transition(request, pk: int, name: str):
             problem = str(exc)
         else:
             messages.success(request, _("Done: %(name)s.") % {"name": t.name_zh})
-            return redirect("cases:detail", pk=case.pk)
+            return redirect(own_page(case) or reverse("cases:detail", args=[case.pk]))
     return render(
         request,
         "cases/transition.html",
