@@ -295,3 +295,20 @@ def test_a_refused_report_or_assessment_is_shown_again_as_typed(client_for, worl
     assert ">偏低</textarea>" in html
     one.refresh_from_db()
     assert (one.outcome, one.score) == ("", None)
+
+
+def test_the_tasks_read_in_english(client_for, world):
+    """In English the list's stage and next deadline, and the page's title, stage and deadlines
+    were Chinese (拟定年度任务, 年度任务下达期限)."""
+    case = tasks_case(world)
+    regulator = client_for("regulator")
+    regulator.cookies["metrohub_language"] = "en"
+    listing = regulator.get("/annual-tasks/").content.decode()
+    assert "<td>tasks being drawn up</td>" in listing
+    assert "annual tasks to be issued 31 March 2026" in listing
+    page = regulator.get(f"/annual-tasks/{case.pk}/").content.decode()
+    assert "annual tasks and assessment</small>" in page
+    assert '<strong data-testid="stage">tasks being drawn up</strong>' in page
+    assert "<li>annual tasks to be issued: 31 March 2026 (overdue)</li>" in page
+    for chinese in ("拟定年度任务", "年度任务下达期限", "年度建设任务下达与考核"):
+        assert chinese not in listing and chinese not in page

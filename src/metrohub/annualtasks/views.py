@@ -12,6 +12,7 @@ from metrohub.accounts.models import Role
 from metrohub.annualtasks import api, services
 from metrohub.annualtasks.models import Assessment, Outcome
 from metrohub.cases import services as cases
+from metrohub.cases.templatetags.cases_tags import zh_en
 from metrohub.core.bounds import digits
 from metrohub.core.errors import DomainError, page_message
 from metrohub.core.permissions import permission_required
@@ -42,9 +43,9 @@ def task_list(request):
         rows.append(
             {
                 "case": case,
-                "stage": case.pack.stage(case.state).name_zh,
+                "stage": zh_en(case.pack.stage(case.state)),
                 "due": nxt.due_on if nxt else None,
-                "due_name": case.pack.deadline(nxt.code).name_zh if nxt else "",
+                "due_name": zh_en(case.pack.deadline(nxt.code)) if nxt else "",
                 "late": bool(nxt and nxt.state_on(today) == "overdue"),
             }
         )
@@ -180,7 +181,12 @@ def task_detail(request, pk: int):
         {
             "case": case,
             "tasks": data,
-            "title": case.pack.procedure(services.KIND).name_zh,
+            # the names in the visitor's language (the API's data carries the Chinese ones)
+            "title": zh_en(case.pack.procedure(services.KIND)),
+            "stage": zh_en(case.pack.stage(case.state)),
+            "deadlines": [
+                {**d, "name": zh_en(case.pack.deadline(d["code"]))} for d in data["deadlines"]
+            ],
             "writes_items": regulator and case.state == "draft",
             "reports": director and case.state in services.REPORTING,
             "assesses": regulator and case.state == "submitted",
