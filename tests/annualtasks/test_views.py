@@ -309,6 +309,18 @@ def test_the_tasks_read_in_english(client_for, world):
     page = regulator.get(f"/annual-tasks/{case.pk}/").content.decode()
     assert "annual tasks and assessment</small>" in page
     assert '<strong data-testid="stage">tasks being drawn up</strong>' in page
-    assert "<li>annual tasks to be issued: 31 March 2026 (overdue)</li>" in page
+    assert "<li>annual tasks to be issued: 31 March 2026 (overdue) · citing 第二十七条</li>" in page
     for chinese in ("拟定年度任务", "年度任务下达期限", "年度建设任务下达与考核"):
         assert chinese not in listing and chinese not in page
+
+
+def test_each_deadline_names_its_basis(client_for, world, api):
+    """The page listed 年度任务下达期限：2026年3月31日（已逾期） and left the reader to guess
+    which article set it; each deadline now cites its article, in the API as well."""
+    case = tasks_case(world)
+    html = client_for("director").get(f"/annual-tasks/{case.pk}/").content.decode()
+    assert "<li>年度任务下达期限：2026年3月31日（已逾期） · 依据 第二十七条</li>" in html
+    body = api("cq_director").get(f"/cases/{case.pk}/annual-tasks").json()
+    assert [(d["code"], d["article"]) for d in body["deadlines"]] == [
+        ("annual_tasks", "第二十七条")
+    ]

@@ -89,6 +89,7 @@ class TaskDeadlineOut(Schema):
     due: dt.date
     state: str
     state_name: str
+    article: str = Field(description="the article the deadline rests on")
 
 
 class TasksOut(Schema):

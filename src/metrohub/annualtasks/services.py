@@ -437,6 +437,7 @@ def overview(user, case: Case) -> dict:
                 "due": o.deadline.due,
                 "state": o.current_state,
                 "state_name": str(o.get_current_state_display()),
+                "article": o.article,
             }
             for code, o in obligations.items()
         ],
