@@ -218,3 +218,27 @@ def test_a_duty_s_case_page_leads_to_the_page_where_it_is_done(client_for, world
     # an establishment is done on its case page
     html = client_for("regulator").get(f"/cases/{notice_case.pk}/").content.decode()
     assert 'data-testid="own-page"' not in html
+
+
+def test_a_case_page_names_its_procedure(client_for, world, notice_case):
+    """A five-year review's (or revocation's) case page read only “重庆市…中心 #54”: nothing said
+    it was the review rather than the center's establishment."""
+    from metrohub.cases.models import Case
+
+    center = world["centers"]["CQ-AUTO"]
+    review = Case.objects.create(
+        kind="five_year_review",
+        state="open",
+        rulepack_code="chongqing",
+        rulepack_version="2024",
+        filed_on=dt.date(2026, 9, 2),
+        applicant=center.host,
+        jurisdiction=world["jurisdictions"]["500000"],
+        center=center,
+        center_name=center.name,
+    )
+    html = client_for("regulator").get(f"/cases/{review.pk}/").content.decode()
+    assert f'<small>#{review.pk} · <span data-testid="kind">满五年复核</span></small>' in html
+    assert f"<title>#{review.pk} 满五年复核 · {center.name}" in html
+    html = client_for("regulator").get(f"/cases/{notice_case.pk}/").content.decode()
+    assert f"<small>#{notice_case.pk}</small>" in html
