@@ -149,3 +149,31 @@ def test_the_list_pages_in_constant_queries(client_for, world, django_assert_max
     report_case(world, center_code="CQ-INSTR", district="500107")
     district_page = client_for("district").get("/annual-reports/").content.decode()
     assert district_page.count("data-case=") == 13
+
+
+def test_the_read_report_labels_each_part_of_a_typical_case(client_for, world):
+    """The regulator read a typical case as five bare paragraphs (汽车 / 离线测量效率低 / …),
+    without saying which was the problem, the method, the result or the benefit."""
+    case = report_case(world)
+    figures = {f"figure_{code}": "1" for code in services.FIGURE_CODES}
+    row = {
+        "case-0-title": "汽车零部件尺寸在线测量",
+        "case-0-industry": "汽车",
+        "case-0-problem": "离线测量效率低",
+        "case-0-method": "在线测量系统",
+        "case-0-result": "效率提升3倍",
+        "case-0-benefit": "年节约100万元",
+    }
+    posted = client_for("director").post(
+        f"/annual-reports/{case.pk}/", {"summary": "总结", "plan": "计划", **figures, **row}
+    )
+    assert posted.status_code == 302
+    html = client_for("regulator").get(f"/annual-reports/{case.pk}/").content.decode()
+    for label, value in (
+        ("所属产业", "汽车"),
+        ("问题", "离线测量效率低"),
+        ("方法", "在线测量系统"),
+        ("成效", "效率提升3倍"),
+        ("效益", "年节约100万元"),
+    ):
+        assert f"<dt>{label}</dt><dd>{value}</dd>" in html
