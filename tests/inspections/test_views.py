@@ -242,3 +242,22 @@ def test_opening_an_inspection_says_so(world, auto, client_for, clock):
     assert opened.redirect_chain == [(f"/inspections/{case.pk}/", 302)]
     html = opened.content.decode()
     assert f"已开启对{world['centers']['CQ-AUTO'].name}的监督检查。" in html
+
+
+def test_opening_a_second_inspection_beside_one_still_to_be_done_leads_to_it(
+    world, auto, client_for, clock
+):
+    """The list offered to open an inspection of a center whose inspection of the year (opened by
+    the daily job, its duty on it) was still to be carried out; a second one was opened beside
+    it, and recording that one left the year's duty open."""
+    clock.set(2025, 9, 26)
+    waiting = inspection(world, day=dt.date(2025, 1, 1))
+    opened = client_for("district").post("/inspections/", {"center": "CQ-AUTO"}, follow=True)
+    assert opened.redirect_chain == [(f"/inspections/{waiting.pk}/", 302)]
+    name = world["centers"]["CQ-AUTO"].name
+    assert f"{name}尚有待实施的监督检查，请在此记录。" in opened.content.decode()
+    assert Case.objects.filter(kind="inspection", center__code="CQ-AUTO").count() == 1
+    # once it is carried out, another may be opened
+    Case.objects.filter(pk=waiting.pk).update(state="inspected")
+    client_for("district").post("/inspections/", {"center": "CQ-AUTO"})
+    assert Case.objects.filter(kind="inspection", center__code="CQ-AUTO").count() == 2
