@@ -324,3 +324,19 @@ def test_each_deadline_names_its_basis(client_for, world, api):
     assert [(d["code"], d["article"]) for d in body["deadlines"]] == [
         ("annual_tasks", "第二十七条")
     ]
+
+
+def test_the_director_reads_why_the_report_was_returned(client_for, world, api):
+    """Returned for more evidence, the page told the director the stage (退回补充完成情况) and a
+    new deadline, not what the bureau asked for: the reasons were only in the case's history."""
+    case = tasks_case(world, state="submitted")
+    with_items(case, world)
+    returned = client_for("regulator").post(
+        f"/cases/{case.pk}/transitions/return_completion/",
+        {"reasons": "请补充服务企业名单。", "deadline_count": "5"},
+    )
+    assert returned.status_code == 302
+    html = client_for("director").get(f"/annual-tasks/{case.pk}/").content.decode()
+    assert "退回理由" in html and "请补充服务企业名单。" in html
+    body = api("cq_director").get(f"/cases/{case.pk}/annual-tasks").json()
+    assert [r["text"] for r in body["returns"]] == ["请补充服务企业名单。"]

@@ -92,6 +92,11 @@ class TaskDeadlineOut(Schema):
     article: str = Field(description="the article the deadline rests on")
 
 
+class TaskReturnOut(Schema):
+    on: dt.date | None
+    text: str
+
+
 class TasksOut(Schema):
     case: int
     center: str | None
@@ -105,6 +110,9 @@ class TasksOut(Schema):
     assessment: TaskAssessmentOut | None
     result: str
     deadlines: list[TaskDeadlineOut]
+    returns: list[TaskReturnOut] = Field(
+        description="the regulator's reasons each time the completion report was returned"
+    )
 
 
 def out(request, case) -> dict:

@@ -36,7 +36,7 @@ from metrohub.core import bounds
 from metrohub.core.attachments import check_file
 from metrohub.core.bounds import digits
 from metrohub.core.errors import Conflict
-from metrohub.eventlog.services import append_event
+from metrohub.eventlog.services import append_event, history
 
 KIND = "annual_tasks"
 MAX_ITEMS = 30
@@ -441,7 +441,16 @@ def overview(user, case: Case) -> dict:
             }
             for code, o in obligations.items()
         ],
+        "returns": returns(case),
     }
+
+
+def returns(case: Case) -> list[dict]:
+    """The regulator's reasons each time the completion report was returned, oldest first."""
+    return [
+        {"on": e.effective_date, "text": (e.payload.get("records") or {}).get("reasons", "")}
+        for e in history(case.subject).filter(action="transition.return_completion")
+    ]
 
 
 def _item_out(item: TaskItem, show_assessment: bool) -> dict:
