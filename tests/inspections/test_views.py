@@ -261,3 +261,22 @@ def test_opening_a_second_inspection_beside_one_still_to_be_done_leads_to_it(
     Case.objects.filter(pk=waiting.pk).update(state="inspected")
     client_for("district").post("/inspections/", {"center": "CQ-AUTO"})
     assert Case.objects.filter(kind="inspection", center__code="CQ-AUTO").count() == 2
+
+
+def test_the_director_reads_what_to_rectify(world, auto, client_for, clock):
+    """Ordered to rectify, the inspection's page told the director the date (整改期限 …) but
+    not what the bureau ordered: the order stood only in the case's history."""
+    clock.set(2025, 9, 26)
+    case = inspection(world)
+    Case.objects.filter(pk=case.pk).update(state="inspected")
+    ChecklistResult.objects.create(
+        case=case,
+        item="operation",
+        result="finding",
+        note="台账",
+        recorded_by=world["users"]["cq_district"],
+    )
+    order = {"action": "order", "reasons": "完善设备台账并报送整改报告", "rectify_by": "2025-10-20"}
+    assert client_for("district").post(f"/inspections/{case.pk}/", order).status_code == 302
+    html = client_for("director").get(f"/inspections/{case.pk}/").content.decode()
+    assert "<h2>整改要求</h2><p>完善设备台账并报送整改报告</p>" in html
