@@ -242,3 +242,36 @@ def test_a_case_page_names_its_procedure(client_for, world, notice_case):
     assert f"<title>#{review.pk} 满五年复核 · {center.name}" in html
     html = client_for("regulator").get(f"/cases/{notice_case.pk}/").content.decode()
     assert f"<small>#{notice_case.pk}</small>" in html
+
+
+def test_a_duty_s_case_page_offers_no_application_nor_task_book(client_for, world, notice_case):
+    """An annual report's or the year's tasks' case page linked 申报书PDF（供签字盖章） and
+    筹建任务书, and the task book's form could be filled in and saved for it."""
+    from metrohub.cases.models import Case, TaskBook
+
+    center = world["centers"]["CQ-AUTO"]
+    tasks = Case.objects.create(
+        kind="annual_tasks",
+        state="issued",
+        period="2026",
+        rulepack_code="chongqing",
+        rulepack_version="2024",
+        filed_on=dt.date(2026, 1, 1),
+        applicant=center.host,
+        jurisdiction=world["jurisdictions"]["500000"],
+        district=world["jurisdictions"]["500112"],
+        center=center,
+        center_name=center.name,
+    )
+    regulator = client_for("regulator")
+    html = regulator.get(f"/cases/{tasks.pk}/").content.decode()
+    assert 'data-testid="task-book-link"' not in html
+    assert 'data-testid="application-pdf"' not in html
+    assert regulator.get(f"/cases/{tasks.pk}/task-book/").status_code == 404
+    assert regulator.post(f"/cases/{tasks.pk}/task-book/", {"goal": "x"}).status_code == 404
+    assert regulator.get(f"/cases/{tasks.pk}/application.pdf").status_code == 404
+    assert not TaskBook.objects.filter(case=tasks).exists()
+    # the establishment keeps both
+    html = regulator.get(f"/cases/{notice_case.pk}/").content.decode()
+    assert 'data-testid="task-book-link"' in html and 'data-testid="application-pdf"' in html
+    assert regulator.get(f"/cases/{notice_case.pk}/task-book/").status_code == 200

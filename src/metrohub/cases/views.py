@@ -537,6 +537,8 @@ def application_pdf(request, pk: int):
     from metrohub.cases.services.documents import render_application
 
     case = services.get_case(request.user, pk)
+    if not case.is_establishment:
+        raise Http404  # an annual report, an inspection, a review… has no application
     pdf = render_application(case)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="application-{case.pk}.pdf"'
@@ -845,6 +847,8 @@ def task_book(request, pk: int):
     """The construction task book: written before approval, then the builder's plan and progress
     and the supervision team's visits during construction."""
     case = services.get_case(request.user, pk)
+    if not case.is_establishment:
+        raise Http404  # the task book is the establishment's: a duty's case has none
     roles = services.case_roles(request.user, case)
     errors: dict = {}
     if request.method == "POST":
