@@ -177,3 +177,27 @@ def test_the_read_report_labels_each_part_of_a_typical_case(client_for, world):
         ("效益", "年节约100万元"),
     ):
         assert f"<dt>{label}</dt><dd>{value}</dd>" in html
+
+
+def test_a_returned_report_shows_the_date_to_resubmit_by(client_for, world):
+    """Returned with five days to resubmit, the report's page and the list still read 截止日期
+    2026年12月31日: the director was told the year's date, not the one that now ran."""
+    case = report_case(world)
+    Case.objects.filter(pk=case.pk).update(state="returned")
+    Obligation.objects.create(
+        case=case,
+        code="report_resubmission",
+        deadline=store_deadline(start=dt.date(2026, 12, 3), count=5, unit="days"),
+        article="解读三(四)",
+        responsible_role="center_director",
+        opened_by="transition:return_report",
+    )
+    director = client_for("director")
+    html = director.get(f"/annual-reports/{case.pk}/").content.decode()
+    assert '修改后重新报送期限 <strong data-testid="resubmit-by">2026年12月8日</strong>' in html
+    listing = director.get("/annual-reports/").content.decode()
+    assert "<td>修改后重新报送期限 2026年12月8日" in listing
+    # once resubmitted, the year's due date again
+    Obligation.objects.filter(case=case, code="report_resubmission").update(state="met")
+    listing = director.get("/annual-reports/").content.decode()
+    assert "<td>2026年12月31日" in listing and "修改后重新报送期限" not in listing
