@@ -149,3 +149,55 @@ def test_the_list_pages_in_constant_queries(client_for, world, django_assert_max
     report_case(world, center_code="CQ-INSTR", district="500107")
     district_page = client_for("district").get("/annual-reports/").content.decode()
     assert district_page.count("data-case=") == 13
+
+
+def test_the_read_report_labels_each_part_of_a_typical_case(client_for, world):
+    """The regulator read a typical case as five bare paragraphs (汽车 / 离线测量效率低 / …),
+    without saying which was the problem, the method, the result or the benefit."""
+    case = report_case(world)
+    figures = {f"figure_{code}": "1" for code in services.FIGURE_CODES}
+    row = {
+        "case-0-title": "汽车零部件尺寸在线测量",
+        "case-0-industry": "汽车",
+        "case-0-problem": "离线测量效率低",
+        "case-0-method": "在线测量系统",
+        "case-0-result": "效率提升3倍",
+        "case-0-benefit": "年节约100万元",
+    }
+    posted = client_for("director").post(
+        f"/annual-reports/{case.pk}/", {"summary": "总结", "plan": "计划", **figures, **row}
+    )
+    assert posted.status_code == 302
+    html = client_for("regulator").get(f"/annual-reports/{case.pk}/").content.decode()
+    for label, value in (
+        ("所属产业", "汽车"),
+        ("问题", "离线测量效率低"),
+        ("方法", "在线测量系统"),
+        ("成效", "效率提升3倍"),
+        ("效益", "年节约100万元"),
+    ):
+        assert f"<dt>{label}</dt><dd>{value}</dd>" in html
+
+
+def test_a_returned_report_shows_the_date_to_resubmit_by(client_for, world):
+    """Returned with five days to resubmit, the report's page and the list still read 截止日期
+    2026年12月31日: the director was told the year's date, not the one that now ran."""
+    case = report_case(world)
+    Case.objects.filter(pk=case.pk).update(state="returned")
+    Obligation.objects.create(
+        case=case,
+        code="report_resubmission",
+        deadline=store_deadline(start=dt.date(2026, 12, 3), count=5, unit="days"),
+        article="解读三(四)",
+        responsible_role="center_director",
+        opened_by="transition:return_report",
+    )
+    director = client_for("director")
+    html = director.get(f"/annual-reports/{case.pk}/").content.decode()
+    assert '修改后重新报送期限 <strong data-testid="resubmit-by">2026年12月8日</strong>' in html
+    listing = director.get("/annual-reports/").content.decode()
+    assert "<td>修改后重新报送期限 2026年12月8日" in listing
+    # once resubmitted, the year's due date again
+    Obligation.objects.filter(case=case, code="report_resubmission").update(state="met")
+    listing = director.get("/annual-reports/").content.decode()
+    assert "<td>2026年12月31日" in listing and "修改后重新报送期限" not in listing

@@ -231,3 +231,112 @@ def test_the_list_pages_in_constant_queries(client_for, world, django_assert_max
     # a case of another district's center is not listed to the Yubei district bureau
     tasks_case(world, center_code="CQ-INSTR", district="500107")
     assert client_for("district").get("/annual-tasks/").content.decode().count("data-case=") == 13
+
+
+def test_refused_rows_are_shown_again_as_typed(client_for, world):
+    """A refused save of the items showed the form empty again: every row had to be typed anew
+    to correct one value."""
+    case = tasks_case(world)
+    bad = client_for("regulator").post(
+        f"/annual-tasks/{case.pk}/",
+        {
+            "action": "items",
+            "item-0-title": "建设电池检测能力",
+            "item-0-description": "新能源汽车动力电池",
+            "item-0-target": "新增校准能力",
+            "item-0-target_value": "五项",
+            "item-0-target_unit": "项",
+            "item-0-weight": "60",
+            "item-1-title": "服务企业",
+            "item-1-target": "服务50家",
+            "item-1-weight": "40",
+        },
+    )
+    html = bad.content.decode()
+    assert "任务1 · 目标值：请填写数字。" in html
+    assert 'id="item-0-title" maxlength="200" value="建设电池检测能力"' in html
+    assert ">新能源汽车动力电池</textarea>" in html
+    assert 'id="item-0-target_value" inputmode="decimal" maxlength="20" value="五项"' in html
+    assert 'id="item-1-target" maxlength="500" value="服务50家"' in html
+    assert 'id="item-1-weight" min="1" max="100" value="40"' in html
+    assert not TaskItem.objects.filter(case=case).exists()
+
+
+def test_a_refused_report_or_assessment_is_shown_again_as_typed(client_for, world):
+    """A refused report on an item (or assessment of it) showed the item's form empty again: the
+    account of what was done had to be written anew."""
+    case = tasks_case(world, state="issued")
+    one, _evidence = with_items(case, world)
+    bad = client_for("director").post(
+        f"/annual-tasks/{case.pk}/",
+        {
+            "action": "report",
+            "item": one.pk,
+            "claimed": "partly",
+            "report": "已建成电池检测能力5项",
+            "achieved_value": "五",
+        },
+    )
+    html = bad.content.decode()
+    assert "实际完成值：请填写数字。" in html
+    assert '<option value="partly" selected>' in html
+    assert ">已建成电池检测能力5项</textarea>" in html
+    assert f'id="achieved-{one.pk}" inputmode="decimal" maxlength="20" value="五"' in html
+    one.refresh_from_db()
+    assert (one.claimed, one.report, one.achieved_value) == ("", "", None)
+
+    Case.objects.filter(pk=case.pk).update(state="submitted")
+    bad = client_for("regulator").post(
+        f"/annual-tasks/{case.pk}/",
+        {"action": "assess", "item": one.pk, "outcome": "partly", "score": "70", "comment": "偏低"},
+    )
+    html = bad.content.decode()
+    assert f'id="score-{one.pk}" inputmode="decimal" maxlength="20" value="70"' in html
+    assert ">偏低</textarea>" in html
+    one.refresh_from_db()
+    assert (one.outcome, one.score) == ("", None)
+
+
+def test_the_tasks_read_in_english(client_for, world):
+    """In English the list's stage and next deadline, and the page's title, stage and deadlines
+    were Chinese (拟定年度任务, 年度任务下达期限)."""
+    case = tasks_case(world)
+    regulator = client_for("regulator")
+    regulator.cookies["metrohub_language"] = "en"
+    listing = regulator.get("/annual-tasks/").content.decode()
+    assert "<td>tasks being drawn up</td>" in listing
+    assert "annual tasks to be issued 31 March 2026" in listing
+    page = regulator.get(f"/annual-tasks/{case.pk}/").content.decode()
+    assert "annual tasks and assessment</small>" in page
+    assert '<strong data-testid="stage">tasks being drawn up</strong>' in page
+    assert "<li>annual tasks to be issued: 31 March 2026 (overdue) · citing 第二十七条</li>" in page
+    for chinese in ("拟定年度任务", "年度任务下达期限", "年度建设任务下达与考核"):
+        assert chinese not in listing and chinese not in page
+
+
+def test_each_deadline_names_its_basis(client_for, world, api):
+    """The page listed 年度任务下达期限：2026年3月31日（已逾期） and left the reader to guess
+    which article set it; each deadline now cites its article, in the API as well."""
+    case = tasks_case(world)
+    html = client_for("director").get(f"/annual-tasks/{case.pk}/").content.decode()
+    assert "<li>年度任务下达期限：2026年3月31日（已逾期） · 依据 第二十七条</li>" in html
+    body = api("cq_director").get(f"/cases/{case.pk}/annual-tasks").json()
+    assert [(d["code"], d["article"]) for d in body["deadlines"]] == [
+        ("annual_tasks", "第二十七条")
+    ]
+
+
+def test_the_director_reads_why_the_report_was_returned(client_for, world, api):
+    """Returned for more evidence, the page told the director the stage (退回补充完成情况) and a
+    new deadline, not what the bureau asked for: the reasons were only in the case's history."""
+    case = tasks_case(world, state="submitted")
+    with_items(case, world)
+    returned = client_for("regulator").post(
+        f"/cases/{case.pk}/transitions/return_completion/",
+        {"reasons": "请补充服务企业名单。", "deadline_count": "5"},
+    )
+    assert returned.status_code == 302
+    html = client_for("director").get(f"/annual-tasks/{case.pk}/").content.decode()
+    assert "退回理由" in html and "请补充服务企业名单。" in html
+    body = api("cq_director").get(f"/cases/{case.pk}/annual-tasks").json()
+    assert [r["text"] for r in body["returns"]] == ["请补充服务企业名单。"]

@@ -97,7 +97,7 @@ def test_a_directors_feed_lists_their_obligations_only(world, duties, client_for
     auto = "重庆市汽车零部件产业计量测试中心"
     assert events == [
         (f"整改期限 · {auto}", dt.date(2025, 10, 9), dt.date(2025, 10, 10)),
-        (f"年度信息报送报送期限 · {auto}", dt.date(2025, 12, 31), dt.date(2026, 1, 1)),
+        (f"年度信息报送期限 · {auto}", dt.date(2025, 12, 31), dt.date(2026, 1, 1)),
     ]
     cal = Calendar.from_ical(Client().get(f"/calendars/feed/{token}.ics").content)
     (first, _second) = cal.walk("VEVENT")
@@ -159,7 +159,7 @@ def test_a_centers_duty_calendar_is_public(world, duties, client_for):
     auto = "重庆市汽车零部件产业计量测试中心"
     # the schedules' duties; not the rectification ordered after an inspection
     assert events == [
-        (f"年度信息报送报送期限 · {auto}", dt.date(2025, 12, 31), dt.date(2026, 1, 1)),
+        (f"年度信息报送期限 · {auto}", dt.date(2025, 12, 31), dt.date(2026, 1, 1)),
         (f"年度监督检查期限 · {auto}", dt.date(2025, 12, 31), dt.date(2026, 1, 1)),
     ]
     assert Client().get("/calendars/centers/NO-SUCH.ics").status_code == 404
@@ -192,7 +192,7 @@ def test_a_regulators_supervision_calendar(world, duties, client_for):
     # every live duty of the Chongqing cases, whoever answers for it; not Shanghai's, not met ones
     assert [(str(e.get("summary")), e.decoded("dtstart")) for e in cal.walk("VEVENT")] == [
         (f"整改期限 · {auto}", dt.date(2025, 10, 9)),
-        (f"年度信息报送报送期限 · {auto}", dt.date(2025, 12, 31)),
+        (f"年度信息报送期限 · {auto}", dt.date(2025, 12, 31)),
         (f"年度监督检查期限 · {auto}", dt.date(2025, 12, 31)),
     ]
     first = cal.walk("VEVENT")[0]

@@ -87,3 +87,16 @@ def test_the_event_list_reads_in_constant_queries(
     with django_assert_max_num_queries(baseline):
         html = director.get(url).content.decode()
     assert html.count("号通报") == 8
+
+
+def test_a_report_on_the_case_page_shows_no_empty_marks(shanghai, client_for, clock):
+    """A major event's report on the case page ended in a list of ✗ with nothing beside them, one
+    for each field the record keeps (the filed application's, a dozen)."""
+    clock.set(2026, 2, 27)
+    director = client_for("sh_director")
+    url = f"/cases/{shanghai.pk}/reports/major_event/"
+    posted = director.post(url, {"occurred_on": "2026-02-26", "text": "中心主任变更"})
+    assert posted.status_code == 302
+    html = director.get(f"/cases/{shanghai.pk}/").content.decode()
+    assert "<p>中心主任变更</p>" in html
+    assert "<li>✗ </li>" not in html and "<li>✓ </li>" not in html

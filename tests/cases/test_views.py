@@ -185,3 +185,93 @@ def test_forms_answered_on_the_case_page_name_the_field_at_fault(client_for, not
     assert "报告：这个字段是必填项。" in page.content.decode()
     assert Material.objects.filter(case=notice_case).count() == materials
     assert not CaseNote.objects.filter(case=notice_case, kind="supervisor_report").exists()
+
+
+def test_a_duty_s_case_page_leads_to_the_page_where_it_is_done(client_for, world, notice_case):
+    """A director's to-do “年度信息报送：填报中” opened the case page, which has no report form
+    and no link to the page that has; a step taken from an inspection's page (检查办结) ended
+    on the case page as well."""
+    from metrohub.cases.models import Case
+
+    center = world["centers"]["CQ-AUTO"]
+    common = {
+        "rulepack_code": "chongqing",
+        "rulepack_version": "2024",
+        "filed_on": dt.date(2026, 1, 1),
+        "applicant": center.host,
+        "jurisdiction": world["jurisdictions"]["500000"],
+        "district": world["jurisdictions"]["500112"],
+        "center": center,
+        "center_name": center.name,
+    }
+    report = Case.objects.create(kind="annual_report", state="draft", period="2026", **common)
+    inspection = Case.objects.create(kind="inspection", state="inspected", **common)
+    html = client_for("director").get(f"/cases/{report.pk}/").content.decode()
+    assert f'<a class="button" href="/annual-reports/{report.pk}/">前往年度信息报送页面</a>' in html
+    district = client_for("district")
+    html = district.get(f"/cases/{inspection.pk}/").content.decode()
+    assert f'href="/inspections/{inspection.pk}/">前往监督检查页面</a>' in html
+    closed = district.post(f"/cases/{inspection.pk}/transitions/close_inspection/", {})
+    assert closed.status_code == 302 and closed["Location"] == f"/inspections/{inspection.pk}/"
+    inspection.refresh_from_db()
+    assert inspection.state == "closed"
+    # an establishment is done on its case page
+    html = client_for("regulator").get(f"/cases/{notice_case.pk}/").content.decode()
+    assert 'data-testid="own-page"' not in html
+
+
+def test_a_case_page_names_its_procedure(client_for, world, notice_case):
+    """A five-year review's (or revocation's) case page read only “重庆市…中心 #54”: nothing said
+    it was the review rather than the center's establishment."""
+    from metrohub.cases.models import Case
+
+    center = world["centers"]["CQ-AUTO"]
+    review = Case.objects.create(
+        kind="five_year_review",
+        state="open",
+        rulepack_code="chongqing",
+        rulepack_version="2024",
+        filed_on=dt.date(2026, 9, 2),
+        applicant=center.host,
+        jurisdiction=world["jurisdictions"]["500000"],
+        center=center,
+        center_name=center.name,
+    )
+    html = client_for("regulator").get(f"/cases/{review.pk}/").content.decode()
+    assert f'<small>#{review.pk} · <span data-testid="kind">满五年复核</span></small>' in html
+    assert f"<title>#{review.pk} 满五年复核 · {center.name}" in html
+    html = client_for("regulator").get(f"/cases/{notice_case.pk}/").content.decode()
+    assert f"<small>#{notice_case.pk}</small>" in html
+
+
+def test_a_duty_s_case_page_offers_no_application_nor_task_book(client_for, world, notice_case):
+    """An annual report's or the year's tasks' case page linked 申报书PDF（供签字盖章） and
+    筹建任务书, and the task book's form could be filled in and saved for it."""
+    from metrohub.cases.models import Case, TaskBook
+
+    center = world["centers"]["CQ-AUTO"]
+    tasks = Case.objects.create(
+        kind="annual_tasks",
+        state="issued",
+        period="2026",
+        rulepack_code="chongqing",
+        rulepack_version="2024",
+        filed_on=dt.date(2026, 1, 1),
+        applicant=center.host,
+        jurisdiction=world["jurisdictions"]["500000"],
+        district=world["jurisdictions"]["500112"],
+        center=center,
+        center_name=center.name,
+    )
+    regulator = client_for("regulator")
+    html = regulator.get(f"/cases/{tasks.pk}/").content.decode()
+    assert 'data-testid="task-book-link"' not in html
+    assert 'data-testid="application-pdf"' not in html
+    assert regulator.get(f"/cases/{tasks.pk}/task-book/").status_code == 404
+    assert regulator.post(f"/cases/{tasks.pk}/task-book/", {"goal": "x"}).status_code == 404
+    assert regulator.get(f"/cases/{tasks.pk}/application.pdf").status_code == 404
+    assert not TaskBook.objects.filter(case=tasks).exists()
+    # the establishment keeps both
+    html = regulator.get(f"/cases/{notice_case.pk}/").content.decode()
+    assert 'data-testid="task-book-link"' in html and 'data-testid="application-pdf"' in html
+    assert regulator.get(f"/cases/{notice_case.pk}/task-book/").status_code == 200

@@ -150,3 +150,29 @@ def test_a_feature_fills_a_profile_section(country, monkeypatch):
     assert sections["alliance"]["template"] == "centers/alliance.html"
     assert sections["alliance"]["members"] == ["T-000"]
     assert sections["shared"]["template"] == ""
+
+
+def test_the_profile_history_dates_each_change_and_names_the_status(client, country):
+    """The profile's history read “2026年12月1日 · 状态变更（五(三)）” for a revocation decided
+    on 19 June 2025 and recorded later: neither the day nor the status it changed to."""
+    import datetime as dt
+
+    center = make_centers(country, 5)[4]  # revoked
+    subject = f"center:{center.code}"
+    append_event(subject=subject, action="center.registered", payload={})
+    for day, before, after, article in (
+        (dt.date(2025, 6, 10), "", "preparing", "三(四)2"),
+        (dt.date(2025, 6, 19), "preparing", "revoked", "五(三)"),
+    ):
+        append_event(
+            subject=subject,
+            action="center.status_changed",
+            article=article,
+            payload={"from": before, "to": after},
+            effective_date=day,
+        )
+    html = client.get(f"/centers/{center.code}/").content.decode()
+    history = re.search(r'data-testid="history">(.*?)</ol>', html, re.S).group(1)
+    assert "2025年6月10日 · 状态变更为筹建中（三(四)2）" in history
+    assert "2025年6月19日 · 状态变更为已撤销（五(三)）" in history
+    assert "revoked" not in history and "preparing" not in history

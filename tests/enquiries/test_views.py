@@ -44,3 +44,21 @@ def test_each_action_says_what_it_did(world, client_for, clock):
     assert "已受理该咨询。" in said["accept"] and "已发送。" not in said["accept"]
     assert "已答复不予受理。" in said["decline"]
     assert "已撤回该咨询。" in said["withdraw"]
+
+
+def test_a_revoked_center_takes_no_enquiry(world, client_for, clock):
+    """A revoked center's public page (该中心资格已被撤销，不得再以产业计量测试中心名义开展工作)
+    still offered 发送咨询, and the enquiry was sent: 咨询已发送，中心将在此答复。"""
+    from metrohub.centers.models import Center
+    from metrohub.enquiries.models import Enquiry
+
+    Center.objects.filter(code="SH-IC").update(status=Center.Status.REVOKED)
+    page = client_for(None).get("/centers/SH-IC/").content.decode()
+    assert 'data-testid="enquire-center"' not in page
+    industry = client_for("industry")
+    sent = industry.post(
+        "/enquiries/new/", {"center": "SH-IC", "subject": "直流电压测量", "quantity": "1"}
+    )
+    assert sent.status_code == 200
+    assert "该中心资格已被撤销，不受理咨询。" in sent.content.decode()
+    assert not Enquiry.objects.filter(center__code="SH-IC", subject="直流电压测量").exists()

@@ -148,7 +148,12 @@ def test_rectification_by_a_date_across_national_day(auto, api, clock, other_dis
     order = {"reasons": "完善八项主要任务台账", "rectify_by": "2025-10-06"}
     body = ok(district.post(f"/cases/{cid}/inspection/rectification-order", order))
     assert body["state_name"] == "整改中"
-    assert body["rectification"] == {"due": "2025-10-09", "state": "open", "state_name": "未完成"}
+    assert body["rectification"] == {
+        "due": "2025-10-09",
+        "state": "open",
+        "state_name": "未完成",
+        "reasons": "完善八项主要任务台账",
+    }
     clock.set(2025, 10, 9)
     assert ok(director.take(cid, "report_rectification"))["state"] == "follow_up"
     body = ok(director.get(f"/cases/{cid}/inspection"))

@@ -231,3 +231,52 @@ def test_the_list_links_the_coverage_only_for_those_who_may_open_it(client_for, 
         if shown:
             assert client.get("/cases/inspections/?year=2025").status_code == 200
     assert client_for("admin").get("/cases/inspections/?year=2025").status_code == 403
+
+
+def test_opening_an_inspection_says_so(world, auto, client_for, clock):
+    """Opening an inspection from the list went to the empty checklist without a word."""
+    clock.set(2025, 9, 26)
+    district = client_for("district")
+    opened = district.post("/inspections/", {"center": "CQ-AUTO"}, follow=True)
+    case = Case.objects.get(kind="inspection", center__code="CQ-AUTO")
+    assert opened.redirect_chain == [(f"/inspections/{case.pk}/", 302)]
+    html = opened.content.decode()
+    assert f"已开启对{world['centers']['CQ-AUTO'].name}的监督检查。" in html
+
+
+def test_opening_a_second_inspection_beside_one_still_to_be_done_leads_to_it(
+    world, auto, client_for, clock
+):
+    """The list offered to open an inspection of a center whose inspection of the year (opened by
+    the daily job, its duty on it) was still to be carried out; a second one was opened beside
+    it, and recording that one left the year's duty open."""
+    clock.set(2025, 9, 26)
+    waiting = inspection(world, day=dt.date(2025, 1, 1))
+    opened = client_for("district").post("/inspections/", {"center": "CQ-AUTO"}, follow=True)
+    assert opened.redirect_chain == [(f"/inspections/{waiting.pk}/", 302)]
+    name = world["centers"]["CQ-AUTO"].name
+    assert f"{name}尚有待实施的监督检查，请在此记录。" in opened.content.decode()
+    assert Case.objects.filter(kind="inspection", center__code="CQ-AUTO").count() == 1
+    # once it is carried out, another may be opened
+    Case.objects.filter(pk=waiting.pk).update(state="inspected")
+    client_for("district").post("/inspections/", {"center": "CQ-AUTO"})
+    assert Case.objects.filter(kind="inspection", center__code="CQ-AUTO").count() == 2
+
+
+def test_the_director_reads_what_to_rectify(world, auto, client_for, clock):
+    """Ordered to rectify, the inspection's page told the director the date (整改期限 …) but
+    not what the bureau ordered: the order stood only in the case's history."""
+    clock.set(2025, 9, 26)
+    case = inspection(world)
+    Case.objects.filter(pk=case.pk).update(state="inspected")
+    ChecklistResult.objects.create(
+        case=case,
+        item="operation",
+        result="finding",
+        note="台账",
+        recorded_by=world["users"]["cq_district"],
+    )
+    order = {"action": "order", "reasons": "完善设备台账并报送整改报告", "rectify_by": "2025-10-20"}
+    assert client_for("district").post(f"/inspections/{case.pk}/", order).status_code == 302
+    html = client_for("director").get(f"/inspections/{case.pk}/").content.decode()
+    assert "<h2>整改要求</h2><p>完善设备台账并报送整改报告</p>" in html

@@ -1,6 +1,7 @@
 """The shipped packs: valid, and carrying the facts of the seed texts with their articles."""
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -225,3 +226,11 @@ def test_a_fourth_jurisdiction_is_just_a_file(tmp_path):
     pack = registry.in_force("testland", dt.date(2025, 6, 1))
     due = pack.deadline("review_period").compute(dt.date(2025, 9, 30), calendar=CC)
     assert due.date == dt.date(2025, 11, 4)  # 20 working days across the National Day holiday
+
+
+def test_no_name_says_a_word_twice(registry):
+    """The annual report's deadline read 年度信息报送报送期限 wherever it was listed."""
+    for pack in registry:
+        for path, rule in _rules(pack):
+            name = getattr(rule, "name_zh", "") or ""
+            assert not re.search(r"(\w{2,})\1", name), (pack.key, path, name)

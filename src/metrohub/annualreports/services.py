@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from metrohub.accounts.models import Role
 from metrohub.cases import services as cases
-from metrohub.cases.models import Case
+from metrohub.cases.models import Case, Obligation
 from metrohub.cases.services.context import Problem, guard
 from metrohub.core import bounds
 from metrohub.core.bounds import digits
@@ -140,7 +140,20 @@ def report(case: Case) -> dict:
         "obligation_state": ob.current_state if ob else None,
         "late": bool(ob and ob.current_state in ("late", "overdue")),
         "comments": comments(case),
+        "resubmission": resubmission(case, case.obligations.select_related("deadline")),
     }
+
+
+def resubmission(case: Case, obligations) -> Obligation | None:
+    """The period to submit a returned report again, while it runs: from then on the date that
+    matters, not the year's due date."""
+    live = [
+        o
+        for o in obligations
+        if o.code != (case.schedule or KIND)
+        and o.state in (Obligation.State.OPEN, Obligation.State.OVERDUE)
+    ]
+    return max(live, key=lambda o: o.pk) if live else None
 
 
 def comments(case: Case) -> list[dict]:

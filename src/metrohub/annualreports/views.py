@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from metrohub.accounts.models import Role
 from metrohub.annualreports import forms, services
 from metrohub.cases import services as cases
+from metrohub.cases.templatetags.cases_tags import zh_en
 from metrohub.core.bounds import digits
 from metrohub.core.errors import DomainError, into_form
 from metrohub.core.permissions import permission_required
@@ -32,12 +33,15 @@ def report_list(request):
     today = cases.today()
     rows = []
     for case in page:
-        ob = next(iter(case.obligations.all()), None)
+        # a returned report's period to resubmit, while it runs, else the year's due date
+        again = services.resubmission(case, case.obligations.all())
+        ob = again or next(iter(case.obligations.all()), None)
         rows.append(
             {
                 "case": case,
                 "stage": case.pack.stage(case.state).name_zh,
                 "due": ob.deadline.due if ob else None,
+                "due_name": zh_en(case.pack.deadline(again.code)) if again else "",
                 "late": bool(ob and ob.state_on(today) in ("late", "overdue")),
             }
         )
@@ -92,6 +96,9 @@ def report_detail(request, pk: int):
                 for code, label in services.FIGURES
             ],
             "transitions": cases.available_transitions(request.user, case, roles=roles),
+            "resubmit_name": zh_en(case.pack.deadline(data["resubmission"].code))
+            if data["resubmission"]
+            else "",
         },
     )
 

@@ -89,6 +89,12 @@ class TaskDeadlineOut(Schema):
     due: dt.date
     state: str
     state_name: str
+    article: str = Field(description="the article the deadline rests on")
+
+
+class TaskReturnOut(Schema):
+    on: dt.date | None
+    text: str
 
 
 class TasksOut(Schema):
@@ -104,6 +110,9 @@ class TasksOut(Schema):
     assessment: TaskAssessmentOut | None
     result: str
     deadlines: list[TaskDeadlineOut]
+    returns: list[TaskReturnOut] = Field(
+        description="the regulator's reasons each time the completion report was returned"
+    )
 
 
 def out(request, case) -> dict:

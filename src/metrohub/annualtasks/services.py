@@ -36,7 +36,7 @@ from metrohub.core import bounds
 from metrohub.core.attachments import check_file
 from metrohub.core.bounds import digits
 from metrohub.core.errors import Conflict
-from metrohub.eventlog.services import append_event
+from metrohub.eventlog.services import append_event, history
 
 KIND = "annual_tasks"
 MAX_ITEMS = 30
@@ -437,10 +437,20 @@ def overview(user, case: Case) -> dict:
                 "due": o.deadline.due,
                 "state": o.current_state,
                 "state_name": str(o.get_current_state_display()),
+                "article": o.article,
             }
             for code, o in obligations.items()
         ],
+        "returns": returns(case),
     }
+
+
+def returns(case: Case) -> list[dict]:
+    """The regulator's reasons each time the completion report was returned, oldest first."""
+    return [
+        {"on": e.effective_date, "text": (e.payload.get("records") or {}).get("reasons", "")}
+        for e in history(case.subject).filter(action="transition.return_completion")
+    ]
 
 
 def _item_out(item: TaskItem, show_assessment: bool) -> dict:

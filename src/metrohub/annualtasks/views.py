@@ -12,6 +12,7 @@ from metrohub.accounts.models import Role
 from metrohub.annualtasks import api, services
 from metrohub.annualtasks.models import Assessment, Outcome
 from metrohub.cases import services as cases
+from metrohub.cases.templatetags.cases_tags import zh_en
 from metrohub.core.bounds import digits
 from metrohub.core.errors import DomainError, page_message
 from metrohub.core.permissions import permission_required
@@ -42,9 +43,9 @@ def task_list(request):
         rows.append(
             {
                 "case": case,
-                "stage": case.pack.stage(case.state).name_zh,
+                "stage": zh_en(case.pack.stage(case.state)),
                 "due": nxt.due_on if nxt else None,
-                "due_name": case.pack.deadline(nxt.code).name_zh if nxt else "",
+                "due_name": zh_en(case.pack.deadline(nxt.code)) if nxt else "",
                 "late": bool(nxt and nxt.state_on(today) == "overdue"),
             }
         )
@@ -135,14 +136,33 @@ def _act(request, case) -> None:
         raise ValidationError({"action": [_("Nothing to do.")]})
 
 
+#: the fields of an item's forms, by the form's action
+ITEM_FORMS = {
+    "report": ("claimed", "report", "achieved_value"),
+    "assess": ("outcome", "score", "comment"),
+}
+
+
+def _typed(row: dict, refused) -> dict:
+    """The values of one item's report and assessment forms: those saved, or those of the form
+    just refused for this item."""
+    typed = {f: row.get(f) for fields in ITEM_FORMS.values() for f in fields}
+    if refused is not None and refused.get("item") == str(row["id"]):
+        typed.update({f: refused.get(f, "") for f in ITEM_FORMS.get(refused.get("action"), ())})
+    return typed
+
+
 @permission_required("cases.view_cases")
 def task_detail(request, pk: int):
     case = services.tasks_case(request.user, pk)
+    refused = None
     if request.method == "POST":
         try:
             _act(request, case)
         except (ValidationError, DomainError) as exc:
             messages.error(request, _message(exc))
+            # a refused form is shown again as typed: correcting one value means typing no other
+            refused = request.POST
         else:
             messages.success(request, _("Saved."))
             return redirect("annualtasks:detail", pk=case.pk)
@@ -151,13 +171,22 @@ def task_detail(request, pk: int):
     regulator = Role.PROGRAMME_REGULATOR in roles
     director = Role.CENTER_DIRECTOR in roles
     rows = data["items"]
+    for row in rows:
+        row["typed"] = _typed(row, refused)
+    if refused is not None and refused.get("action") == "items":
+        rows = posted_items(refused)
     return render(
         request,
         "annualtasks/detail.html",
         {
             "case": case,
             "tasks": data,
-            "title": case.pack.procedure(services.KIND).name_zh,
+            # the names in the visitor's language (the API's data carries the Chinese ones)
+            "title": zh_en(case.pack.procedure(services.KIND)),
+            "stage": zh_en(case.pack.stage(case.state)),
+            "deadlines": [
+                {**d, "name": zh_en(case.pack.deadline(d["code"]))} for d in data["deadlines"]
+            ],
             "writes_items": regulator and case.state == "draft",
             "reports": director and case.state in services.REPORTING,
             "assesses": regulator and case.state == "submitted",

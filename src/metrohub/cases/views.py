@@ -298,6 +298,20 @@ def _submission_gaps(request, case) -> list:
     return gaps
 
 
+#: the kinds of case whose forms are on a page of their own (the report, the year's tasks, the
+#: checklist): their case page leads there, and a step taken returns there
+OWN_PAGES = {
+    "annual_report": "annualreports:detail",
+    "annual_tasks": "annualtasks:detail",
+    "inspection": "inspections:detail",
+}
+
+
+def own_page(case) -> str | None:
+    name = OWN_PAGES.get(case.kind)
+    return reverse(name, args=[case.pk]) if name else None
+
+
 @permission_required("cases.view_cases")
 def case_detail(request, pk: int):
     case = services.get_case(request.user, pk)
@@ -345,6 +359,8 @@ def case_detail(request, pk: int):
         "later_versions": services.later_versions(case)
         if Role.PROGRAMME_REGULATOR in roles
         else [],
+        "own_page": own_page(case),
+        "procedure": None if case.is_establishment else pack.procedure(case.kind),
     }
     return render(request, "cases/detail.html", context)
 
@@ -521,6 +537,8 @@ def application_pdf(request, pk: int):
     from metrohub.cases.services.documents import render_application
 
     case = services.get_case(request.user, pk)
+    if not case.is_establishment:
+        raise Http404  # an annual report, an inspection, a review… has no application
     pdf = render_application(case)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="application-{case.pk}.pdf"'
@@ -580,7 +598,7 @@ def transition(request, pk: int, name: str):
             problem = str(exc)
         else:
             messages.success(request, _("Done: %(name)s.") % {"name": t.name_zh})
-            return redirect("cases:detail", pk=case.pk)
+            return redirect(own_page(case) or reverse("cases:detail", args=[case.pk]))
     return render(
         request,
         "cases/transition.html",
@@ -829,6 +847,8 @@ def task_book(request, pk: int):
     """The construction task book: written before approval, then the builder's plan and progress
     and the supervision team's visits during construction."""
     case = services.get_case(request.user, pk)
+    if not case.is_establishment:
+        raise Http404  # the task book is the establishment's: a duty's case has none
     roles = services.case_roles(request.user, case)
     errors: dict = {}
     if request.method == "POST":

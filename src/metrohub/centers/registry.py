@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -181,9 +182,19 @@ def history(center: Center) -> list[dict]:
 
     return [
         {
-            "at": event.recorded_at,
-            "label": HISTORY_LABELS.get(event.action, _("Recorded change")),
+            # the day the decision took effect: one recorded later (from paper, or on loading
+            # the registry) read as changed on the day it was typed in
+            "at": event.effective_date or timezone.localdate(event.recorded_at),
+            "label": _history_label(event),
             "article": event.article,
         }
         for event in events(f"center:{center.code}")
     ]
+
+
+def _history_label(event) -> str:
+    """What the event did, in words: a change of status names the status it led to."""
+    status = (event.payload or {}).get("to")
+    if event.action == "center.status_changed" and status in Center.Status.values:
+        return _("Status changed to %(status)s") % {"status": Center.Status(status).label}
+    return HISTORY_LABELS.get(event.action, _("Recorded change"))

@@ -136,7 +136,13 @@ def _target(center, capability_line, resource) -> Center:
         raise ValidationError({"capability_line": [_("This capability line is not published.")]})
     if resource is not None and resource.status == Resource.Status.WITHDRAWN:
         raise ValidationError({"resource": [_("This resource is withdrawn.")]})
-    return Center.objects.get(pk=centers.pop())
+    target = Center.objects.get(pk=centers.pop())
+    if target.status == Center.Status.REVOKED:
+        # a revoked center may no longer act as one: it takes no requests for its services
+        raise ValidationError(
+            {"center": [_("This center's status has been revoked: it takes no enquiries.")]}
+        )
+    return target
 
 
 # ---------------------------------------------------------------------------------- transitions

@@ -37,6 +37,7 @@ class RectificationOut(Schema):
     due: dt.date
     state: str
     state_name: str
+    reasons: str = Field(description="what the inspecting bureau ordered to be rectified")
 
 
 class InspectionOut(Schema):

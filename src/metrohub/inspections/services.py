@@ -30,7 +30,7 @@ from metrohub.cases.services.context import Problem, guard, record_source
 from metrohub.cases.services.effects import listen
 from metrohub.core import bounds
 from metrohub.core.errors import Conflict
-from metrohub.eventlog.services import append_event
+from metrohub.eventlog.services import append_event, history
 from metrohub.inspections.models import ChecklistResult, DistrictReport
 from metrohub.rulepacks.services import registry
 
@@ -251,7 +251,7 @@ def order_rectification(*, actor, case: Case, reasons, rectify_by) -> Case:
 
 
 def rectification(case: Case) -> dict | None:
-    """The latest rectification period: its due date and state."""
+    """The latest rectification period: its due date, state and what is to be rectified."""
     ob = (
         case.obligations.filter(code=RECTIFICATION)
         .select_related("deadline")
@@ -260,10 +260,12 @@ def rectification(case: Case) -> dict | None:
     )
     if ob is None:
         return None
+    order = history(case.subject).filter(action=f"transition.{ORDER}").last()
     return {
         "due": ob.deadline.due,
         "state": ob.current_state,
         "state_name": ob.get_current_state_display(),
+        "reasons": ((order.payload.get("records") or {}).get("reasons", "") if order else ""),
     }
 
 

@@ -46,6 +46,21 @@ def inspection_list(request):
     centers = [r["center"] for r in coverage(request.user, year)] if inspector else []
     form = forms.OpenForm(request.POST or None, centers=centers)
     if request.method == "POST" and inspector and form.is_valid():
+        waiting = (
+            cases.cases_for(request.user)
+            .filter(kind=services.KIND, center__code=form.cleaned_data["center"], state="open")
+            .order_by("filed_on", "pk")
+            .first()
+        )
+        if waiting is not None:
+            # the year's inspection the daily job opened (or one opened before) is still to be
+            # carried out: a second one beside it would leave the duty on the first open
+            messages.info(
+                request,
+                _("%(center)s has an inspection still to be carried out: record it here.")
+                % {"center": waiting.center_name},
+            )
+            return redirect("inspections:detail", pk=waiting.pk)
         try:
             case = open_case(
                 actor=request.user, kind=services.KIND, center=form.cleaned_data["center"]
@@ -53,6 +68,9 @@ def inspection_list(request):
         except (ValidationError, DomainError, PermissionDenied) as exc:
             into_form(form, exc)
         else:
+            messages.success(
+                request, _("The inspection of %(center)s is opened.") % {"center": case.center_name}
+            )
             return redirect("inspections:detail", pk=case.pk)
     rows = [{"case": c, "stage": zh_en(c.pack.stage(c.state))} for c in page]
     return render(
