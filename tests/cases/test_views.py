@@ -1,6 +1,7 @@
 """The pages: Chinese first, thin over the services, autosave and the validation list."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -28,6 +29,10 @@ def test_worklist_and_case_page_in_chinese(client_for, notice_case):
     for text in ("办理记录", "义务与期限", "公示期", "第十一条", "专家同意推荐，进行公示"):
         assert text in page
     assert "<script>" not in page and "style=" not in page
+    # the programme by its title and version, not the rule pack's key
+    programme = re.search(r'data-testid="programme">([^<]*)<', page)[1]
+    assert programme.endswith(f" · {notice_case.rulepack_version}版"), programme
+    assert notice_case.rulepack_key not in page
 
 
 def test_autosave_answers_the_validation_list(client_for, world):

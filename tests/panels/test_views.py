@@ -77,6 +77,10 @@ def test_results_page_and_report(client_for, draw, score, world):
         report_html = render_to_string("panels/report.html", report.context(panel))
     assert "计分方法：各专家总分的算术平均值，保留 1 位小数（四舍五入）" in report_html
     assert "half_up" not in report_html and "mean" not in report_html
+    # the rules by their title and version, not the pack's key
+    case = panel.case
+    assert f"（{case.rulepack_version}版）</p>" in report_html
+    assert case.rulepack_key not in report_html
     assert services.is_leader(leader.user, panel)
 
 

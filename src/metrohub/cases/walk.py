@@ -108,20 +108,24 @@ def _conclusion(t, following) -> str:
     return "fail" if negative else "pass"
 
 
+# records that are free text: the demo writes 示例<the record's label>：<the step>
+TEXT_RECORDS = (
+    "reasons",
+    "opinions",
+    "evaluation_result",
+    "guidance_record",
+    "hearing_record",
+    "problem",
+    "answer",
+)
+
+
 def sample_payload(case, t, following, day: dt.date, serial: int) -> dict:
     pack = case.pack
     payload: dict = {}
     for code in t.records:
-        if code in (
-            "reasons",
-            "opinions",
-            "evaluation_result",
-            "guidance_record",
-            "hearing_record",
-            "problem",
-            "answer",
-        ):
-            payload[code] = f"示例{code}：{t.name_zh}"
+        if code in TEXT_RECORDS:
+            payload[code] = f"示例{_record_label(code)}：{t.name_zh}"
         elif code == "letter":
             payload[code] = "关于同意申请筹建产业计量测试中心的函（示例）"
         elif code == "defects":
@@ -314,3 +318,13 @@ def build_demo_cases(world: dict, start: dt.date = dt.date(2025, 3, 3)) -> list[
                 )
                 built.append(walk(case, transitions, clk, serial=10 + n * 20))
     return built
+
+
+def _record_label(code: str) -> str:
+    """The record's label as the form shows it, in Chinese (a demo text never shows a code)."""
+    from django.utils import translation
+
+    from metrohub.cases.forms import RECORD_LABELS
+
+    with translation.override("zh-hans"):
+        return str(RECORD_LABELS[code])
