@@ -280,3 +280,39 @@ def test_a_duty_s_case_page_offers_no_application_nor_task_book(client_for, worl
     html = regulator.get(f"/cases/{notice_case.pk}/").content.decode()
     assert 'data-testid="task-book-link"' in html and 'data-testid="application-pdf"' in html
     assert regulator.get(f"/cases/{notice_case.pk}/task-book/").status_code == 200
+
+
+def test_a_regulator_opens_a_revocation_from_the_center_s_page(client_for, world):
+    from metrohub.cases.models import Case
+    from metrohub.centers.models import Center
+
+    center = Center.objects.get(code="CQ-AUTO")
+    assert center.status == Center.Status.ESTABLISHED
+    regulator = client_for("regulator")
+    page = regulator.get(f"/centers/{center.code}/").content.decode()
+    assert f'href="/cases/open/{center.code}/"' in page
+    for role in ("anonymous", "director", "applicant", "industry"):
+        shown = client_for(role).get(f"/centers/{center.code}/").content.decode()
+        assert "/cases/open/" not in shown, role
+    form = regulator.get(f"/cases/open/{center.code}/").content.decode()
+    offered = re.findall(r'name="kind" value="([a-z_]+)"', form)
+    assert "revocation" in offered and "five_year_review" in offered
+    assert "inspection" not in offered  # opened on the inspections' page
+    assert "撤销资格 · 依据" in form
+    before = Case.objects.count()
+    # a kind the regulator does not open by hand: refused, nothing opened
+    refused = regulator.post(f"/cases/open/{center.code}/", {"kind": "annual_report"}, follow=True)
+    assert Case.objects.count() == before
+    assert (
+        "年度信息报送" in refused.content.decode() and "issubclass" not in refused.content.decode()
+    )
+    response = regulator.post(f"/cases/open/{center.code}/", {"kind": "revocation"})
+    case = Case.objects.order_by("pk").last()
+    assert (case.kind, case.center_id) == ("revocation", center.pk)
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
+    shown = regulator.get(response["Location"]).content.decode()
+    assert f"已发起案件 #{case.pk}：撤销资格。" in shown
+    # outside the opener's roles or scope: no page
+    for role in ("director", "applicant", "industry"):
+        assert client_for(role).get(f"/cases/open/{center.code}/").status_code == 404, role
+    assert client_for("anonymous").get(f"/cases/open/{center.code}/").status_code == 302

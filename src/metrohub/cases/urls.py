@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("new/", views.case_new, name="new"),
+    path("open/<str:code>/", views.case_open, name="open"),
     path("export.xlsx", views.cases_export, name="export"),
     path("obligations/", views.obligation_list, name="obligations"),
     path("obligations/export.xlsx", views.obligations_export, name="obligations_export"),

@@ -3,6 +3,7 @@
 import hashlib
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -267,6 +268,32 @@ def case_new(request):
         else:
             return redirect("cases:edit", pk=case.pk)
     return render(request, "cases/new.html", {"form": form})
+
+
+def case_open(request, code: str):
+    """A regulator opens a case of a procedure the pack lets them open by hand about a center
+    (a revocation, a five-year review…): the kinds offered are those they may open today."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    kinds = services.openable_kinds(request.user, code)
+    if not kinds:
+        raise Http404
+    from metrohub.centers.models import Center
+
+    center = get_object_or_404(Center, code=code)  # in the actor's scope: kinds were found
+    chosen = request.POST.get("kind", "") if request.method == "POST" else ""
+    if request.method == "POST":
+        try:
+            case = services.open_case(actor=request.user, kind=chosen[:32], center=code)
+        except (ValidationError, PermissionDenied, DomainError) as exc:
+            messages.error(request, page_message(exc))
+        else:
+            kind = zh_en(case.pack.procedure(case.kind))
+            messages.success(
+                request, _("Case #%(pk)s opened: %(kind)s.") % {"pk": case.pk, "kind": kind}
+            )
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/open.html", {"center": center, "kinds": kinds, "chosen": chosen})
 
 
 def _submission_gaps(request, case) -> list:

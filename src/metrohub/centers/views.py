@@ -99,7 +99,10 @@ def center_detail(request, code: str):
         if manager
         else 0
     )
+    from metrohub.cases.services import openable_kinds
     from metrohub.cases.services.documents import public_decisions
+
+    reviewer = can_review(request.user, center)
 
     decisions = public_decisions().filter(case__center=center).order_by("pk")
     return render(
@@ -117,7 +120,9 @@ def center_detail(request, code: str):
             "decisions": decisions,
             "page": page,
             "can_manage": manager,
-            "can_review": can_review(request.user, center),
+            "can_review": reviewer,
+            # procedures the regulator may open by hand (a revocation, a review…)
+            "can_open": reviewer and bool(openable_kinds(request.user, center.code)),
             "drafts": drafts,
         },
     )

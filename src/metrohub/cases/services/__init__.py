@@ -24,7 +24,7 @@ from metrohub.cases.services.documents import (
     issue_decision_document,
     public_decisions,
 )
-from metrohub.cases.services.duties import due_on, open_case, open_due
+from metrohub.cases.services.duties import due_on, open_case, open_due, openable_kinds
 from metrohub.cases.services.effects import EFFECTS, make_decision
 from metrohub.cases.services.filing import autosave_draft, create_case, update_draft
 from metrohub.cases.services.materials import current_materials, upload_material
@@ -100,6 +100,7 @@ __all__ = [
     "due_on",
     "open_case",
     "open_due",
+    "openable_kinds",
     "editable_stages",
     "event_reports",
     "file_objection",

@@ -296,6 +296,29 @@ def base_case(actor, center_code: str) -> Case:
     return recorded[0]
 
 
+# Kinds opened on a page of their own (which also leads to a case the year's duty has opened).
+OWN_PAGE_KINDS = frozenset({"inspection"})
+
+
+def openable_kinds(actor, center_code: str) -> list:
+    """The kinds of case the actor may open by hand about the center today (the pack in force:
+    the roles its `filed_by` names, the center statuses it concerns), save those opened on a page
+    of their own; [] outside the actor's scope."""
+    try:
+        base = base_case(actor, center_code)
+    except Http404:
+        return []
+    pack = registry().in_force(base.rulepack_code, clock.today())
+    roles = case_roles(actor, base)
+    return [
+        p
+        for p in pack.procedures
+        if p.code not in OWN_PAGE_KINDS
+        and roles & set(p.filed_by)
+        and base.center.status in p.center_status
+    ]
+
+
 def open_case(*, actor, kind: str, center: str) -> Case:
     """A person opens a case of `kind` about a center (an unannounced inspection, a capability
     change): the pack in force today, the roles the kind names in `filed_by`."""
