@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from metrohub.cases.models import Obligation, SupervisionVisit
+from metrohub.cases.models import Case, Obligation, SupervisionVisit
 from metrohub.catalogue.models import CapabilityLine
 from metrohub.centers.models import Center
 from metrohub.certificates.models import Certificate
@@ -214,6 +214,28 @@ def test_center_director_sees_my_center(programme):
     assert len(got["enquiries_waiting"]["items"]) == 3
     assert [r[1:4] for r in got["my_alliance"]["rows"]] == [[0, 0, 0]] * 3
     assert "江北" not in repr(got) and "湖北" not in repr(got)
+
+
+def test_my_applications_list_applications_not_a_center_s_duties(programme):
+    fill(programme, 1)
+    director = programme["users"]["director"]
+    applications = panels(director, "center_director")["my_cases"]["items"]
+    assert applications
+    mine = Center.objects.filter(host=programme["orgs"]["yubei"]).order_by("code").first()
+    base = Case.objects.get(center=mine, kind=Case.ESTABLISHMENT)
+    Case.objects.create(
+        rulepack_code=base.rulepack_code,
+        rulepack_version=base.rulepack_version,
+        kind="annual_report",
+        state="open",
+        filed_on=TODAY,
+        applicant=base.applicant,
+        jurisdiction=base.jurisdiction,
+        district=base.district,
+        center_name=mine.name,
+        center=mine,
+    )
+    assert panels(director, "center_director")["my_cases"]["items"] == applications
 
 
 def test_industry_user_sees_own_records_only(programme):

@@ -157,7 +157,11 @@ def cases_by_stage(viewer) -> Block:
     order=15,
 )
 def my_cases(viewer) -> Block:
-    cases = list(viewer.cases().order_by("-filed_on", "-pk")[:LIST_LIMIT])
+    from metrohub.cases.models import Case
+
+    # applications only: a center's duties (annual reports, inspections…) have their own panel
+    applications = viewer.cases().filter(kind=Case.ESTABLISHMENT)
+    cases = list(applications.order_by("-filed_on", "-pk")[:LIST_LIMIT])
     items = [
         {
             "title": c.center_name,
