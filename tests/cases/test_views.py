@@ -213,6 +213,9 @@ def test_a_duty_s_case_page_leads_to_the_page_where_it_is_done(client_for, world
     inspection = Case.objects.create(kind="inspection", state="inspected", **common)
     html = client_for("director").get(f"/cases/{report.pk}/").content.decode()
     assert f'<a class="button" href="/annual-reports/{report.pk}/">前往年度信息报送页面</a>' in html
+    # a duty is not an application: its host and the day it was opened
+    assert "<dt>依托单位</dt>" in html and "<dt>开启日期</dt>" in html
+    assert "申报单位" not in html and "申报日期" not in html
     district = client_for("district")
     html = district.get(f"/cases/{inspection.pk}/").content.decode()
     assert f'href="/inspections/{inspection.pk}/">前往监督检查页面</a>' in html
