@@ -176,3 +176,6 @@ def test_the_profile_history_dates_each_change_and_names_the_status(client, coun
     assert "2025年6月10日 · 状态变更为筹建中（三(四)2）" in history
     assert "2025年6月19日 · 状态变更为已撤销（五(三)）" in history
     assert "revoked" not in history and "preparing" not in history
+    # oldest first by the day each took effect: the entry recorded today comes last
+    days = re.findall(r"<li>(\d{4}年\d+月\d+日) · ", history)
+    assert days[:2] == ["2025年6月10日", "2025年6月19日"] and len(days) == 3

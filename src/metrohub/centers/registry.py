@@ -180,7 +180,7 @@ def history(center: Center) -> list[dict]:
     """The center's public record, oldest first, with labels (never the internal action)."""
     from metrohub.eventlog.services import history as events
 
-    return [
+    entries = [
         {
             # the day the decision took effect: one recorded later (from paper, or on loading
             # the registry) read as changed on the day it was typed in
@@ -190,6 +190,9 @@ def history(center: Center) -> list[dict]:
         }
         for event in events(f"center:{center.code}")
     ]
+    # in the order the changes took effect (a stable sort: one day's keep their recorded order);
+    # an entry in the registry recorded today read before changes of the year before
+    return sorted(entries, key=lambda entry: entry["at"])
 
 
 def _history_label(event) -> str:
