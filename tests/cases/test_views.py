@@ -192,14 +192,12 @@ def test_forms_answered_on_the_case_page_name_the_field_at_fault(client_for, not
     assert not CaseNote.objects.filter(case=notice_case, kind="supervisor_report").exists()
 
 
-def test_a_duty_s_case_page_leads_to_the_page_where_it_is_done(client_for, world, notice_case):
-    """A director's to-do “年度信息报送：填报中” opened the case page, which has no report form
-    and no link to the page that has; a step taken from an inspection's page (检查办结) ended
-    on the case page as well."""
+def _duty(world, kind: str, state: str, **fields):
+    """A case of a duty (not an application) about CQ-AUTO, under Chongqing's 2024 pack."""
     from metrohub.cases.models import Case
 
     center = world["centers"]["CQ-AUTO"]
-    common = {
+    values = {
         "rulepack_code": "chongqing",
         "rulepack_version": "2024",
         "filed_on": dt.date(2026, 1, 1),
@@ -208,9 +206,17 @@ def test_a_duty_s_case_page_leads_to_the_page_where_it_is_done(client_for, world
         "district": world["jurisdictions"]["500112"],
         "center": center,
         "center_name": center.name,
+        **fields,
     }
-    report = Case.objects.create(kind="annual_report", state="draft", period="2026", **common)
-    inspection = Case.objects.create(kind="inspection", state="inspected", **common)
+    return Case.objects.create(kind=kind, state=state, **values)
+
+
+def test_a_duty_s_case_page_leads_to_the_page_where_it_is_done(client_for, world, notice_case):
+    """A director's to-do “年度信息报送：填报中” opened the case page, which has no report form
+    and no link to the page that has; a step taken from an inspection's page (检查办结) ended
+    on the case page as well."""
+    report = _duty(world, "annual_report", "draft", period="2026")
+    inspection = _duty(world, "inspection", "inspected")
     html = client_for("director").get(f"/cases/{report.pk}/").content.decode()
     assert f'<a class="button" href="/annual-reports/{report.pk}/">前往年度信息报送页面</a>' in html
     # a duty is not an application: its host and the day it was opened
@@ -231,20 +237,8 @@ def test_a_duty_s_case_page_leads_to_the_page_where_it_is_done(client_for, world
 def test_a_case_page_names_its_procedure(client_for, world, notice_case):
     """A five-year review's (or revocation's) case page read only “重庆市…中心 #54”: nothing said
     it was the review rather than the center's establishment."""
-    from metrohub.cases.models import Case
-
     center = world["centers"]["CQ-AUTO"]
-    review = Case.objects.create(
-        kind="five_year_review",
-        state="open",
-        rulepack_code="chongqing",
-        rulepack_version="2024",
-        filed_on=dt.date(2026, 9, 2),
-        applicant=center.host,
-        jurisdiction=world["jurisdictions"]["500000"],
-        center=center,
-        center_name=center.name,
-    )
+    review = _duty(world, "five_year_review", "open", filed_on=dt.date(2026, 9, 2), district=None)
     html = client_for("regulator").get(f"/cases/{review.pk}/").content.decode()
     assert f'<small>#{review.pk} · <span data-testid="kind">满五年复核</span></small>' in html
     assert f"<title>#{review.pk} 满五年复核 · {center.name}" in html
@@ -255,22 +249,9 @@ def test_a_case_page_names_its_procedure(client_for, world, notice_case):
 def test_a_duty_s_case_page_offers_no_application_nor_task_book(client_for, world, notice_case):
     """An annual report's or the year's tasks' case page linked 申报书PDF（供签字盖章） and
     筹建任务书, and the task book's form could be filled in and saved for it."""
-    from metrohub.cases.models import Case, TaskBook
+    from metrohub.cases.models import TaskBook
 
-    center = world["centers"]["CQ-AUTO"]
-    tasks = Case.objects.create(
-        kind="annual_tasks",
-        state="issued",
-        period="2026",
-        rulepack_code="chongqing",
-        rulepack_version="2024",
-        filed_on=dt.date(2026, 1, 1),
-        applicant=center.host,
-        jurisdiction=world["jurisdictions"]["500000"],
-        district=world["jurisdictions"]["500112"],
-        center=center,
-        center_name=center.name,
-    )
+    tasks = _duty(world, "annual_tasks", "issued", period="2026")
     regulator = client_for("regulator")
     html = regulator.get(f"/cases/{tasks.pk}/").content.decode()
     assert 'data-testid="task-book-link"' not in html
