@@ -12,6 +12,17 @@ from metrohub.legaltime.services import store_deadline
 pytestmark = pytest.mark.django_db
 
 
+# one typical case as the report's form posts it
+TYPICAL_CASE = {
+    "case-0-title": "汽车零部件尺寸在线测量",
+    "case-0-industry": "汽车",
+    "case-0-problem": "离线测量效率低",
+    "case-0-method": "在线测量系统",
+    "case-0-result": "效率提升3倍",
+    "case-0-benefit": "年节约100万元",
+}
+
+
 def report_case(world, center_code="CQ-AUTO", year="2026", district="500112"):
     """An annual report of a Chongqing demo center (host: the grid's director's organisation),
     as the daily job opens it, without walking an establishment."""
@@ -96,15 +107,7 @@ def test_the_director_fills_in_the_report_on_its_page(client_for, world):
     for code in ("annual_report", "draft", "center_director", "capability_lines_total"):
         assert f">{code}<" not in html and f" {code} " not in html
     figures = {f"figure_{code}": "1" for code in services.FIGURE_CODES}
-    row = {
-        "case-0-title": "汽车零部件尺寸在线测量",
-        "case-0-industry": "汽车",
-        "case-0-problem": "离线测量效率低",
-        "case-0-method": "在线测量系统",
-        "case-0-result": "效率提升3倍",
-        "case-0-benefit": "年节约100万元",
-        "case-1-title": "",
-    }
+    row = {**TYPICAL_CASE, "case-1-title": ""}
     posted = director.post(
         f"/annual-reports/{case.pk}/",
         {"summary": "总结", "plan": "计划", **figures, **row},
@@ -156,14 +159,7 @@ def test_the_read_report_labels_each_part_of_a_typical_case(client_for, world):
     without saying which was the problem, the method, the result or the benefit."""
     case = report_case(world)
     figures = {f"figure_{code}": "1" for code in services.FIGURE_CODES}
-    row = {
-        "case-0-title": "汽车零部件尺寸在线测量",
-        "case-0-industry": "汽车",
-        "case-0-problem": "离线测量效率低",
-        "case-0-method": "在线测量系统",
-        "case-0-result": "效率提升3倍",
-        "case-0-benefit": "年节约100万元",
-    }
+    row = TYPICAL_CASE
     posted = client_for("director").post(
         f"/annual-reports/{case.pk}/", {"summary": "总结", "plan": "计划", **figures, **row}
     )
