@@ -3,7 +3,7 @@
 import hashlib
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -270,11 +270,10 @@ def case_new(request):
     return render(request, "cases/new.html", {"form": form})
 
 
+@login_required
 def case_open(request, code: str):
     """A regulator opens a case of a procedure the pack lets them open by hand about a center
     (a revocation, a five-year review…): the kinds offered are those they may open today."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     kinds = services.openable_kinds(request.user, code)
     if not kinds:
         raise Http404
